@@ -1,0 +1,51 @@
+# stapmark - GNU make.  Every output goes under build/; `rm -rf build` cleans.
+#   make          build libmarkers, stapmark and the examples
+#   make demo     build and run the example program with its probe attached
+#   make check    the whole DejaGnu testsuite; ends with "N passed, N failed"
+#   make bench    the dispatch microbenchmark
+#   make install  PREFIX=/usr/local DESTDIR=
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+# configure writes config.mk; make runs it (installing Debian packages as
+# needed) when config.mk is missing, then restarts with it.
+-include config.mk
+config.mk: configure scripts/install-deps
+	./configure --install-deps
+
+B := build
+ABS_B := $(abspath $(B))
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra
+BASE_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude $(CFLAGS)
+# Programs built in the tree find the tree's libmarkers without installing.
+TREE_RPATH := -Wl,-rpath,$(ABS_B)/lib
+SANITIZE_ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SANITIZE_TSAN := -fsanitize=thread
+
+include runtime/user/libmarkers.mk
+include translator/translator.mk
+include examples/user/examples.mk
+include bench/bench.mk
+include testsuite/testsuite.mk
+include doc/doc.mk
+
+.PHONY: all demo check bench install clean format
+all: libmarkers stapmark examples
+
+demo: all
+	@$(SHELL) examples/user/demo.sh $(B)
+
+check: all testsuite-programs
+	@$(SHELL) testsuite/run-check $(B) $(RUNTEST)
+
+bench: all bench-programs
+	@$(SHELL) bench/run $(B)
+
+clean:
+	rm -rf $(B)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * stapmark markers: named, typed static instrumentation points.
+ *
+ *   trace_mark(subsystem_event, "integer %d string %s", i, s);
+ *
+ * Source-compatible with the Linux 2.6.24 kernel-marker API (trace_mark,
+ * MARK_NOARGS, marker_probe_register/unregister, marker_arm/disarm,
+ * marker_synchronize_unregister) with the 2.6.25 probe signature, which
+ * receives a va_list so that one probe can serve several markers.
+ *
+ * A dormant site costs one predicted branch on a 16-bit counter shared by
+ * every site of that name in the object.  That counter is also the site's
+ * sys/sdt.h semaphore, so SystemTap, bpftrace, perf and gdb attaching
+ * through the SDT note (provider "marker", probe name = marker name) turn
+ * the site on too.  Arguments are evaluated only when the site is on.
+ *
+ * Every site is also described by an ELF note (section .note.stapmark,
+ * owner "stapmark", type 1) holding its address, its semaphore address, its
+ * name and its format, so tools list markers from the file alone.
+ */
+#ifndef STAPMARK_MARKER_H
+#define STAPMARK_MARKER_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/stdarg.h>
+#else
+#include <stdarg.h>
+#include <stddef.h>
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The 2.6.25 probe signature: fmt is the marker's format, *args its arguments. */
+typedef void marker_probe_func(void *probe_private, void *call_private, const char *fmt,
+			       va_list *args);
+
+struct marker_probe_closure {
+	marker_probe_func *func;
+	void *probe_private;
+};
+
+/*
+ * One marker site.  Lives in section __markers; the runtime finds them
+ * between __start___markers and __stop___markers of each object.  Only
+ * name, format and semaphore are set by the site; the rest belongs to the
+ * runtime.  Size is a multiple of the alignment so the section is an array.
+ */
+struct marker {
+	const char *name;
+	const char *format;
+	unsigned short *semaphore; /* shared per name and object; SDT semaphore */
+	unsigned char state;	   /* nonzero: call the probes */
+	unsigned char flags;	   /* runtime bookkeeping (MARKER_SITE_*) */
+	unsigned short pad0;
+	unsigned int pad1;
+	struct marker_probe_closure *probes; /* RCU: NULL-terminated array */
+	struct marker *next;		     /* runtime: next site of the same name */
+	void *object;			     /* runtime: the object holding this site */
+} __attribute__((aligned(8)));
+
+/* A format for markers that carry no argument (as in Linux). */
+#define MARK_NOARGS " "
+
+#ifndef __KERNEL__
+#define MARKER_API __attribute__((visibility("default")))
+#else
+#define MARKER_API
+#endif
+
+/* ---- Registration API (Linux 2.6.24 names, 2.6.25 probe signature) ---- */
+
+/*
+ * Connect probe to every site named name, present and future (a name whose
+ * code is not loaded yet stays pending until it is).  format, when not NULL,
+ * must equal the marker's format.  Returns 0, -EINVAL (bad name or format),
+ * -EPERM (format mismatch with the loaded sites), -EEXIST (this probe and
+ * private data are already registered there) or -ENOMEM.  Sites stay
+ * dormant until marker_arm(name).
+ */
+MARKER_API int marker_probe_register(const char *name, const char *format, marker_probe_func *probe,
+			  void *probe_private);
+
+/* Disconnect one probe.  Returns 0 or -ENOENT.  The probe may still be running
+ * on other threads until marker_synchronize_unregister() returns. */
+MARKER_API int marker_probe_unregister(const char *name, marker_probe_func *probe, void *probe_private);
+
+/* Disconnect probe with probe_private from every marker.  Returns 0 or -ENOENT. */
+MARKER_API int marker_probe_unregister_private_data(marker_probe_func *probe, void *probe_private);
+
+/* Refcounted arming.  Returns 0, -ENOENT (no probe registered on name) or,
+ * for disarm, -EINVAL when the marker is not armed. */
+MARKER_API int marker_arm(const char *name);
+MARKER_API int marker_disarm(const char *name);
+
+/* Wait until no thread is still inside a probe that was unregistered before
+ * the call; frees the probe arrays retired meanwhile. */
+MARKER_API void marker_synchronize_unregister(void);
+
+/* What the runtime knows of one site, for listings (see marker_for_each). */
+struct marker_info {
+	const char *name;
+	const char *format;
+	const char *object; /* path of the executable or library holding the site */
+	const void *site;   /* the struct marker */
+	int state;	    /* site on (probes attached and armed) */
+	int nprobes;	    /* probes connected to this name */
+	int armed;	    /* arm count of this name */
+};
+
+/* Call fn for every known site under the registry lock (fn must not call the
+ * registration API).  Pending names with no site yet are reported with
+ * object and site NULL.  Stops early and returns fn's value when nonzero. */
+MARKER_API int marker_for_each(int (*fn)(const struct marker_info *info, void *arg), void *arg);
+
+/* Events not delivered because markers nested deeper than MARKER_MAX_NESTING
+ * on one thread (a probe firing markers that fire probes...). */
+#define MARKER_MAX_NESTING 4
+MARKER_API unsigned long marker_dropped_nested(void);
+
+/* Where runtime messages (format mismatches, conflicts) go; default stderr.
+ * NULL restores the default. */
+MARKER_API void marker_set_log_handler(void (*handler)(const char *message));
+
+/* ---- Internals used by the macros below ---- */
+
+MARKER_API void __marker_probe_cb(const struct marker *m, void *call_private, ...);
+MARKER_API void __markers_register_object(struct marker *start, struct marker *stop);
+MARKER_API void __markers_unregister_object(struct marker *start, struct marker *stop);
+
+/* Type-checks a site's arguments against its format, like printf. */
+static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(const char *fmt,
+									      ...)
+{
+	(void)fmt;
+}
+
+#define __MARKER_STR_(x) #x
+#define __MARKER_STR(x) __MARKER_STR_(x)
+#define __MARKER_SEM(name) marker_##name##_semaphore
+
+/*
+ * The semaphore of a name, defined once per translation unit (.ifndef) as a
+ * weak hidden symbol in .probes, so all sites of a name in one object share
+ * it and every object has its own.  A block-scope declaration lets C code
+ * read it PC-relative.
+ */
+#define __MARKER_SEM_DECLARE(name)                                                                 \
+	extern __attribute__((visibility("hidden"))) unsigned short __MARKER_SEM(name);           \
+	__asm__(".ifndef " __MARKER_STR(__MARKER_SEM(name)) "\n"                                   \
+		".pushsection .probes,\"aw\",@progbits\n"                                          \
+		".weak " __MARKER_STR(__MARKER_SEM(name)) "\n"                                     \
+		".hidden " __MARKER_STR(__MARKER_SEM(name)) "\n"                                   \
+		".type " __MARKER_STR(__MARKER_SEM(name)) ", @object\n"                            \
+		".size " __MARKER_STR(__MARKER_SEM(name)) ", 2\n"                                  \
+		".balign 2\n" __MARKER_STR(__MARKER_SEM(name)) ":\n"                               \
+		".zero 2\n"                                                                        \
+		".popsection\n"                                                                    \
+		".endif\n")
+
+/* Nonzero when something listens at sites of name in this object: a probe
+ * through the runtime or a tool through the SDT note.  Use it to skip costly
+ * argument computation. */
+#define marker_enabled(name)                                                                       \
+	__extension__({                                                                            \
+		__MARKER_SEM_DECLARE(name);                                                        \
+		(int)__builtin_expect(__atomic_load_n(&__MARKER_SEM(name), __ATOMIC_RELAXED) != 0, 0); \
+	})
+
+/*
+ * The on-disk table entry of a site: an ELF note with the site address (a
+ * label in the armed path), the semaphore address, the name and the format.
+ * Non-allocated like .note.stapsdt, so it needs no dynamic relocation.
+ */
+#if defined(__x86_64__) || defined(__aarch64__) || defined(__riscv) || defined(__powerpc64__)
+#define __MARKER_ASM_ADDR ".8byte "
+#else
+#define __MARKER_ASM_ADDR ".4byte "
+#endif
+#define __MARKER_NOTE_BODY(name, format, addr)                                                     \
+	".pushsection .note.stapmark,\"\",\"note\"\n"                       \
+			     ".balign 4\n"                                                        \
+			     ".4byte 883f-882f, 885f-884f, 1\n"                                   \
+			     "882: .asciz \"stapmark\"\n"                                         \
+			     "883: .balign 4\n"                                                   \
+			     "884: " __MARKER_ASM_ADDR addr "\n" __MARKER_ASM_ADDR              \
+			     __MARKER_STR(__MARKER_SEM(name)) "\n"                                \
+			     ".asciz \"" #name "\"\n"                                             \
+			     ".ascii " __MARKER_STR(format) "\n"                                  \
+			     ".byte 0\n"                                                          \
+			     "885: .balign 4\n"                                                   \
+			     ".popsection\n"
+/* At a site: the address is a label on the site's armed path. */
+#define __MARKER_NOTE(name, format) __asm__ __volatile__("881:\n" __MARKER_NOTE_BODY(name, format, "881b"))
+/* For DEFINE_MARKER, which may fire from several places: address 0. */
+#define __MARKER_NOTE_DEFINED(name, format) __asm__(__MARKER_NOTE_BODY(name, format, "0"))
+
+/* ---- Argument capture: evaluate each argument once, only when on ---- */
+
+#define __MARKER_NARG(...) __MARKER_NARG_(, ##__VA_ARGS__, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define __MARKER_NARG_(_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, n, ...) n
+#define __MARKER_CAT_(a, b) a##b
+#define __MARKER_CAT(a, b) __MARKER_CAT_(a, b)
+
+/* (x) + 0 decays arrays and promotes small integers, and works on bit-fields. */
+#define __MARKER_T(i, x) __typeof__((x) + 0) __marker_a##i = (x);
+#define __MARKER_TMPS_0()
+#define __MARKER_TMPS_1(a) __MARKER_T(1, a)
+#define __MARKER_TMPS_2(a, b) __MARKER_TMPS_1(a) __MARKER_T(2, b)
+#define __MARKER_TMPS_3(a, b, c) __MARKER_TMPS_2(a, b) __MARKER_T(3, c)
+#define __MARKER_TMPS_4(a, b, c, d) __MARKER_TMPS_3(a, b, c) __MARKER_T(4, d)
+#define __MARKER_TMPS_5(a, b, c, d, e) __MARKER_TMPS_4(a, b, c, d) __MARKER_T(5, e)
+#define __MARKER_TMPS_6(a, b, c, d, e, f) __MARKER_TMPS_5(a, b, c, d, e) __MARKER_T(6, f)
+#define __MARKER_TMPS_7(a, b, c, d, e, f, g) __MARKER_TMPS_6(a, b, c, d, e, f) __MARKER_T(7, g)
+#define __MARKER_TMPS_8(a, b, c, d, e, f, g, h)                                                    \
+	__MARKER_TMPS_7(a, b, c, d, e, f, g) __MARKER_T(8, h)
+#define __MARKER_TMPS_9(a, b, c, d, e, f, g, h, i)                                                 \
+	__MARKER_TMPS_8(a, b, c, d, e, f, g, h) __MARKER_T(9, i)
+#define __MARKER_TMPS_10(a, b, c, d, e, f, g, h, i, j)                                             \
+	__MARKER_TMPS_9(a, b, c, d, e, f, g, h, i) __MARKER_T(10, j)
+#define __MARKER_TMPS_11(a, b, c, d, e, f, g, h, i, j, k)                                          \
+	__MARKER_TMPS_10(a, b, c, d, e, f, g, h, i, j) __MARKER_T(11, k)
+#define __MARKER_TMPS_12(a, b, c, d, e, f, g, h, i, j, k, l)                                       \
+	__MARKER_TMPS_11(a, b, c, d, e, f, g, h, i, j, k) __MARKER_T(12, l)
+
+#define __MARKER_USE_0
+#define __MARKER_USE_1 , __marker_a1
+#define __MARKER_USE_2 __MARKER_USE_1, __marker_a2
+#define __MARKER_USE_3 __MARKER_USE_2, __marker_a3
+#define __MARKER_USE_4 __MARKER_USE_3, __marker_a4
+#define __MARKER_USE_5 __MARKER_USE_4, __marker_a5
+#define __MARKER_USE_6 __MARKER_USE_5, __marker_a6
+#define __MARKER_USE_7 __MARKER_USE_6, __marker_a7
+#define __MARKER_USE_8 __MARKER_USE_7, __marker_a8
+#define __MARKER_USE_9 __MARKER_USE_8, __marker_a9
+#define __MARKER_USE_10 __MARKER_USE_9, __marker_a10
+#define __MARKER_USE_11 __MARKER_USE_10, __marker_a11
+#define __MARKER_USE_12 __MARKER_USE_11, __marker_a12
+
+#if !defined(__KERNEL__) && !defined(STAPMARK_NO_SDT)
+/* Our sites carry semaphores; see README for mixing with your own STAP_PROBEs. */
+#ifndef _SYS_SDT_H
+#define _SDT_HAS_SEMAPHORES 1
+#endif
+#include <sys/sdt.h>
+#define __MARKER_SDT(name, n) __MARKER_CAT(__MARKER_SDT_, n)(name)
+#define __MARKER_SDT_0(name) STAP_PROBE(marker, name)
+#define __MARKER_SDT_1(name) STAP_PROBE1(marker, name, __marker_a1)
+#define __MARKER_SDT_2(name) STAP_PROBE2(marker, name, __marker_a1, __marker_a2)
+#define __MARKER_SDT_3(name) STAP_PROBE3(marker, name, __marker_a1, __marker_a2, __marker_a3)
+#define __MARKER_SDT_4(name) STAP_PROBE4(marker, name, __marker_a1, __marker_a2, __marker_a3, __marker_a4)
+#define __MARKER_SDT_5(name)                                                                       \
+	STAP_PROBE5(marker, name, __marker_a1, __marker_a2, __marker_a3, __marker_a4, __marker_a5)
+#define __MARKER_SDT_6(name)                                                                       \
+	STAP_PROBE6(marker, name, __marker_a1, __marker_a2, __marker_a3, __marker_a4, __marker_a5, \
+		    __marker_a6)
+#define __MARKER_SDT_7(name)                                                                       \
+	STAP_PROBE7(marker, name, __marker_a1, __marker_a2, __marker_a3, __marker_a4, __marker_a5, \
+		    __marker_a6, __marker_a7)
+#define __MARKER_SDT_8(name)                                                                       \
+	STAP_PROBE8(marker, name, __marker_a1, __marker_a2, __marker_a3, __marker_a4, __marker_a5, \
+		    __marker_a6, __marker_a7, __marker_a8)
+#define __MARKER_SDT_9(name)                                                                       \
+	STAP_PROBE9(marker, name, __marker_a1, __marker_a2, __marker_a3, __marker_a4, __marker_a5, \
+		    __marker_a6, __marker_a7, __marker_a8, __marker_a9)
+#define __MARKER_SDT_10(name)                                                                      \
+	STAP_PROBE10(marker, name, __marker_a1, __marker_a2, __marker_a3, __marker_a4,             \
+		     __marker_a5, __marker_a6, __marker_a7, __marker_a8, __marker_a9, __marker_a10)
+#define __MARKER_SDT_11(name)                                                                      \
+	STAP_PROBE11(marker, name, __marker_a1, __marker_a2, __marker_a3, __marker_a4,             \
+		     __marker_a5, __marker_a6, __marker_a7, __marker_a8, __marker_a9, __marker_a10, \
+		     __marker_a11)
+#define __MARKER_SDT_12(name)                                                                      \
+	STAP_PROBE12(marker, name, __marker_a1, __marker_a2, __marker_a3, __marker_a4,             \
+		     __marker_a5, __marker_a6, __marker_a7, __marker_a8, __marker_a9, __marker_a10, \
+		     __marker_a11, __marker_a12)
+#else
+#define __MARKER_SDT(name, n) ((void)0)
+#endif
+
+/* The armed path of a site: capture arguments, call the probes, hit the SDT note. */
+#define __MARKER_FIRE(mark, name, call_private, ...)                                               \
+	do {                                                                                       \
+		__MARKER_CAT(__MARKER_TMPS_, __MARKER_NARG(__VA_ARGS__))(__VA_ARGS__)              \
+		if (__atomic_load_n(&(mark).state, __ATOMIC_RELAXED))                              \
+			__marker_probe_cb(&(mark),                                                 \
+					  call_private __MARKER_CAT(__MARKER_USE_,                 \
+								    __MARKER_NARG(__VA_ARGS__)));  \
+		__MARKER_SDT(name, __MARKER_NARG(__VA_ARGS__));                                    \
+	} while (0)
+
+/* The site's struct marker and its strings (as Linux: name and format in __markers_strings). */
+#define __MARKER_DEFINE(storage, name, format)                                                     \
+	static const char __mstrtab_##name[] __attribute__((section("__markers_strings"), used)) = \
+		#name "\0" format;                                                                 \
+	storage struct marker __mark_##name                                                        \
+		__attribute__((section("__markers"), aligned(8), used)) = {                        \
+			__mstrtab_##name, &__mstrtab_##name[sizeof(#name)], &__MARKER_SEM(name),   \
+			0, 0, 0, 0, NULL, NULL, NULL }
+
+/*
+ * __trace_mark(name, call_private, format, args...): a marker site passing
+ * call_private to its probes.  trace_mark(name, format, args...) passes NULL.
+ * name is a C identifier; format a string literal checked like printf's.
+ * At most 12 arguments (the sys/sdt.h limit).
+ */
+#define __trace_mark(name, call_private, format, ...)                                             \
+	do {                                                                                       \
+		__MARKER_SEM_DECLARE(name);                                                        \
+		__MARKER_DEFINE(static, name, format);                                             \
+		if (0)                                                                             \
+			__marker_check_format(format, ##__VA_ARGS__);                              \
+		if (__builtin_expect(                                                              \
+			    __atomic_load_n(&__MARKER_SEM(name), __ATOMIC_RELAXED) != 0, 0))       \
+		{                                                                                  \
+			__MARKER_NOTE(name, format);                                               \
+			__MARKER_FIRE(__mark_##name, name, call_private, ##__VA_ARGS__);           \
+		}                                                                                  \
+	} while (0)
+
+#define trace_mark(name, format, ...) __trace_mark(name, NULL, format, ##__VA_ARGS__)
+
+/*
+ * A marker defined at file scope, for code that fires one marker from several
+ * places or hands it around (GET_MARKER).  Fire it with
+ * trace_mark_defined(name, args...).
+ */
+#define DEFINE_MARKER(name, format)                                                                \
+	__MARKER_SEM_DECLARE(name);                                                                \
+	__MARKER_NOTE_DEFINED(name, format);                                                       \
+	__MARKER_DEFINE(, name, format)
+#define DECLARE_MARKER(name) extern struct marker __mark_##name
+#define GET_MARKER(name) (__mark_##name)
+#define trace_mark_defined(name, ...)                                                              \
+	do {                                                                                       \
+		__MARKER_SEM_DECLARE(name);                                                        \
+		if (__builtin_expect(                                                              \
+			    __atomic_load_n(&__MARKER_SEM(name), __ATOMIC_RELAXED) != 0, 0))       \
+			__MARKER_FIRE(__mark_##name, name, NULL, ##__VA_ARGS__);                   \
+	} while (0)
+
+#ifndef __KERNEL__
+/*
+ * Every object (executable or shared library) that includes this header
+ * announces its __markers section to libmarkers when it is loaded and
+ * withdraws it when it is unloaded (dlclose).  The runtime counts the
+ * translation units of one object, so this runs once per object in effect.
+ */
+extern struct marker __start___markers[] __attribute__((weak, visibility("hidden")));
+extern struct marker __stop___markers[] __attribute__((weak, visibility("hidden")));
+
+static void __attribute__((constructor, used)) __markers_object_init(void)
+{
+	if (&__start___markers[0] != &__stop___markers[0])
+		__markers_register_object(__start___markers, __stop___markers);
+}
+
+static void __attribute__((destructor, used)) __markers_object_exit(void)
+{
+	if (&__start___markers[0] != &__stop___markers[0])
+		__markers_unregister_object(__start___markers, __stop___markers);
+}
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* STAPMARK_MARKER_H */

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * User-space host of the marker core: memory from malloc, a pthread mutex for
+ * the registry, liburcu-bp grace periods, messages to stderr (or a handler),
+ * object names from dladdr, and fork() handling: the registry lock and
+ * liburcu's own state are taken across fork so the child starts consistent.
+ */
+#include <dlfcn.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../core/host.h"
+
+__thread int marker_nesting __attribute__((tls_model("initial-exec")));
+unsigned long marker_nested_drops;
+#ifdef MARKER_TSAN
+char marker_tsan_grace;
+#endif
+
+static pthread_mutex_t registry_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+static void (*log_handler)(const char *message);
+
+void *host_zalloc(size_t size)
+{
+	return calloc(1, size);
+}
+
+void host_free(void *p)
+{
+	free(p);
+}
+
+char *host_strdup(const char *s)
+{
+	return strdup(s);
+}
+
+static void before_fork(void)
+{
+	pthread_mutex_lock(&registry_mutex);
+	urcu_bp_before_fork();
+}
+
+static void after_fork_parent(void)
+{
+	urcu_bp_after_fork_parent();
+	pthread_mutex_unlock(&registry_mutex);
+}
+
+static void after_fork_child(void)
+{
+	urcu_bp_after_fork_child();
+	pthread_mutex_unlock(&registry_mutex);
+}
+
+static void install_atfork(void)
+{
+	pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+}
+
+void host_registry_lock(void)
+{
+	pthread_once(&atfork_once, install_atfork);
+	pthread_mutex_lock(&registry_mutex);
+}
+
+void host_registry_unlock(void)
+{
+	pthread_mutex_unlock(&registry_mutex);
+}
+
+void host_synchronize(void)
+{
+	urcu_bp_synchronize_rcu();
+	host_tsan_acquire();
+}
+
+void marker_set_log_handler(void (*handler)(const char *message))
+{
+	__atomic_store_n(&log_handler, handler, __ATOMIC_RELEASE);
+}
+
+void host_log(const char *fmt, ...)
+{
+	void (*handler)(const char *) = __atomic_load_n(&log_handler, __ATOMIC_ACQUIRE);
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (handler)
+		handler(buf);
+	else
+		fprintf(stderr, "libmarkers: %s\n", buf);
+}
+
+char *host_object_name(const void *addr)
+{
+	char path[PATH_MAX];
+	Dl_info info;
+	ssize_t n;
+
+	if (dladdr(addr, &info) && info.dli_fname && info.dli_fname[0]) {
+		/* The main program may be reported by the name it was run as. */
+		if (strchr(info.dli_fname, '/') && realpath(info.dli_fname, path))
+			return strdup(path);
+	}
+	n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+	if (n > 0) {
+		path[n] = '\0';
+		return strdup(path);
+	}
+	return strdup(info.dli_fname ? info.dli_fname : "?");
+}
+
+unsigned long marker_dropped_nested(void)
+{
+	return __atomic_load_n(&marker_nested_drops, __ATOMIC_RELAXED);
+}

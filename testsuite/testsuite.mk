@@ -1,0 +1,2 @@
+.PHONY: testsuite-programs
+testsuite-programs:
