@@ -53,13 +53,13 @@ struct marker {
 	const char *name;
 	const char *format;
 	unsigned short *semaphore; /* shared per name and object; SDT semaphore */
-	unsigned char state;	   /* nonzero: call the probes */
-	unsigned char flags;	   /* runtime bookkeeping (MARKER_SITE_*) */
+	unsigned char state; /* nonzero: call the probes */
+	unsigned char flags; /* runtime bookkeeping (MARKER_SITE_*) */
 	unsigned short pad0;
 	unsigned int pad1;
 	struct marker_probe_closure *probes; /* RCU: NULL-terminated array */
-	struct marker *next;		     /* runtime: next site of the same name */
-	void *object;			     /* runtime: the object holding this site */
+	struct marker *next; /* runtime: next site of the same name */
+	void *object; /* runtime: the object holding this site */
 } __attribute__((aligned(8)));
 
 /* A format for markers that carry no argument (as in Linux). */
@@ -82,11 +82,12 @@ struct marker {
  * dormant until marker_arm(name).
  */
 MARKER_API int marker_probe_register(const char *name, const char *format, marker_probe_func *probe,
-			  void *probe_private);
+				     void *probe_private);
 
 /* Disconnect one probe.  Returns 0 or -ENOENT.  The probe may still be running
  * on other threads until marker_synchronize_unregister() returns. */
-MARKER_API int marker_probe_unregister(const char *name, marker_probe_func *probe, void *probe_private);
+MARKER_API int marker_probe_unregister(const char *name, marker_probe_func *probe,
+				       void *probe_private);
 
 /* Disconnect probe with probe_private from every marker.  Returns 0 or -ENOENT. */
 MARKER_API int marker_probe_unregister_private_data(marker_probe_func *probe, void *probe_private);
@@ -105,10 +106,10 @@ struct marker_info {
 	const char *name;
 	const char *format;
 	const char *object; /* path of the executable or library holding the site */
-	const void *site;   /* the struct marker */
-	int state;	    /* site on (probes attached and armed) */
-	int nprobes;	    /* probes connected to this name */
-	int armed;	    /* arm count of this name */
+	const void *site; /* the struct marker */
+	int state; /* site on (probes attached and armed) */
+	int nprobes; /* probes connected to this name */
+	int armed; /* arm count of this name */
 };
 
 /* Call fn for every known site under the registry lock (fn must not call the
@@ -132,8 +133,7 @@ MARKER_API void __markers_register_object(struct marker *start, struct marker *s
 MARKER_API void __markers_unregister_object(struct marker *start, struct marker *stop);
 
 /* Type-checks a site's arguments against its format, like printf. */
-static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(const char *fmt,
-									      ...)
+static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(const char *fmt, ...)
 {
 	(void)fmt;
 }
@@ -148,18 +148,26 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
  * it and every object has its own.  A block-scope declaration lets C code
  * read it PC-relative.
  */
-#define __MARKER_SEM_DECLARE(name)                                                                 \
-	extern __attribute__((visibility("hidden"))) unsigned short __MARKER_SEM(name);           \
-	__asm__(".ifndef " __MARKER_STR(__MARKER_SEM(name)) "\n"                                   \
-		".pushsection .probes,\"aw\",@progbits\n"                                          \
-		".weak " __MARKER_STR(__MARKER_SEM(name)) "\n"                                     \
-		".hidden " __MARKER_STR(__MARKER_SEM(name)) "\n"                                   \
-		".type " __MARKER_STR(__MARKER_SEM(name)) ", @object\n"                            \
-		".size " __MARKER_STR(__MARKER_SEM(name)) ", 2\n"                                  \
-		".balign 2\n" __MARKER_STR(__MARKER_SEM(name)) ":\n"                               \
-		".zero 2\n"                                                                        \
-		".popsection\n"                                                                    \
-		".endif\n")
+#define __MARKER_SEM_DECLARE(name)                                                                                 \
+	extern __attribute__((visibility("hidden"))) unsigned short __MARKER_SEM(name);                            \
+	__asm__(".ifndef " __MARKER_STR(__MARKER_SEM(                                                              \
+		name)) "\n"                                                                                        \
+		       ".pushsection .probes,\"aw\",@progbits\n"                                                   \
+		       ".weak " __MARKER_STR(__MARKER_SEM(                                                         \
+			       name)) "\n"                                                                         \
+				      ".hidden " __MARKER_STR(__MARKER_SEM(                                        \
+					      name)) "\n"                                                          \
+						     ".type " __MARKER_STR(__MARKER_SEM(                           \
+							     name)) ", @object\n"                                  \
+								    ".size " __MARKER_STR(__MARKER_SEM(            \
+									    name)) ", 2\n"                         \
+										   ".balign "                      \
+										   "2"                             \
+										   "\n" __MARKER_STR(__MARKER_SEM( \
+											   name)) ":\n"            \
+												  ".zero 2\n"      \
+												  ".popsection\n"  \
+												  ".endif\n")
 
 /* Nonzero when something listens at sites of name in this object: a probe
  * through the runtime or a tool through the SDT note.  Use it to skip costly
@@ -167,7 +175,8 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
 #define marker_enabled(name)                                                                       \
 	__extension__({                                                                            \
 		__MARKER_SEM_DECLARE(name);                                                        \
-		(int)__builtin_expect(__atomic_load_n(&__MARKER_SEM(name), __ATOMIC_RELAXED) != 0, 0); \
+		(int)__builtin_expect(__atomic_load_n(&__MARKER_SEM(name), __ATOMIC_RELAXED) != 0, \
+				      0);                                                          \
 	})
 
 /*
@@ -180,21 +189,22 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
 #else
 #define __MARKER_ASM_ADDR ".4byte "
 #endif
-#define __MARKER_NOTE_BODY(name, format, addr)                                                     \
-	".pushsection .note.stapmark,\"\",\"note\"\n"                       \
-			     ".balign 4\n"                                                        \
-			     ".4byte 883f-882f, 885f-884f, 1\n"                                   \
-			     "882: .asciz \"stapmark\"\n"                                         \
-			     "883: .balign 4\n"                                                   \
-			     "884: " __MARKER_ASM_ADDR addr "\n" __MARKER_ASM_ADDR              \
-			     __MARKER_STR(__MARKER_SEM(name)) "\n"                                \
-			     ".asciz \"" #name "\"\n"                                             \
-			     ".ascii " __MARKER_STR(format) "\n"                                  \
-			     ".byte 0\n"                                                          \
-			     "885: .balign 4\n"                                                   \
-			     ".popsection\n"
+#define __MARKER_NOTE_BODY(name, format, addr)                                             \
+	".pushsection .note.stapmark,\"\",\"note\"\n"                                      \
+	".balign 4\n"                                                                      \
+	".4byte 883f-882f, 885f-884f, 1\n"                                                 \
+	"882: .asciz \"stapmark\"\n"                                                       \
+	"883: .balign 4\n"                                                                 \
+	"884: " __MARKER_ASM_ADDR addr "\n" __MARKER_ASM_ADDR                              \
+	__MARKER_STR(__MARKER_SEM(name)) "\n"                                              \
+					 ".asciz \"" #name "\"\n"                          \
+					 ".ascii " __MARKER_STR(format) "\n"               \
+									".byte 0\n"        \
+									"885: .balign 4\n" \
+									".popsection\n"
 /* At a site: the address is a label on the site's armed path. */
-#define __MARKER_NOTE(name, format) __asm__ __volatile__("881:\n" __MARKER_NOTE_BODY(name, format, "881b"))
+#define __MARKER_NOTE(name, format) \
+	__asm__ __volatile__("881:\n" __MARKER_NOTE_BODY(name, format, "881b"))
 /* For DEFINE_MARKER, which may fire from several places: address 0. */
 #define __MARKER_NOTE_DEFINED(name, format) __asm__(__MARKER_NOTE_BODY(name, format, "0"))
 
@@ -205,8 +215,23 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
 #define __MARKER_CAT_(a, b) a##b
 #define __MARKER_CAT(a, b) __MARKER_CAT_(a, b)
 
-/* (x) + 0 decays arrays and promotes small integers, and works on bit-fields. */
-#define __MARKER_T(i, x) __typeof__((x) + 0) __marker_a##i = (x);
+/* (x) + 0 decays arrays and promotes small integers, and works on bit-fields.
+ * __marker_sN is the value as handed to the SDT note (see __MARKER_SDT_ARG). */
+#define __MARKER_T(i, x)                                                                    \
+	__typeof__((x) + 0) __marker_a##i = (x);                                            \
+	__typeof__(__MARKER_SDT_ARG(__marker_a##i)) __marker_s##i __attribute__((unused)) = \
+		__MARKER_SDT_ARG(__marker_a##i);
+/* sys/sdt.h cannot place a long double in a register: hand it a double. */
+#ifndef __cplusplus
+#define __MARKER_SDT_ARG(x)                                 \
+	_Generic((x), long double                           \
+		 : (double)_Generic((x), long double        \
+				    : (x), default : 0.0L), \
+		   default                                  \
+		 : (x))
+#else
+#define __MARKER_SDT_ARG(x) (x)
+#endif
 #define __MARKER_TMPS_0()
 #define __MARKER_TMPS_1(a) __MARKER_T(1, a)
 #define __MARKER_TMPS_2(a, b) __MARKER_TMPS_1(a) __MARKER_T(2, b)
@@ -215,15 +240,15 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
 #define __MARKER_TMPS_5(a, b, c, d, e) __MARKER_TMPS_4(a, b, c, d) __MARKER_T(5, e)
 #define __MARKER_TMPS_6(a, b, c, d, e, f) __MARKER_TMPS_5(a, b, c, d, e) __MARKER_T(6, f)
 #define __MARKER_TMPS_7(a, b, c, d, e, f, g) __MARKER_TMPS_6(a, b, c, d, e, f) __MARKER_T(7, g)
-#define __MARKER_TMPS_8(a, b, c, d, e, f, g, h)                                                    \
+#define __MARKER_TMPS_8(a, b, c, d, e, f, g, h) \
 	__MARKER_TMPS_7(a, b, c, d, e, f, g) __MARKER_T(8, h)
-#define __MARKER_TMPS_9(a, b, c, d, e, f, g, h, i)                                                 \
+#define __MARKER_TMPS_9(a, b, c, d, e, f, g, h, i) \
 	__MARKER_TMPS_8(a, b, c, d, e, f, g, h) __MARKER_T(9, i)
-#define __MARKER_TMPS_10(a, b, c, d, e, f, g, h, i, j)                                             \
+#define __MARKER_TMPS_10(a, b, c, d, e, f, g, h, i, j) \
 	__MARKER_TMPS_9(a, b, c, d, e, f, g, h, i) __MARKER_T(10, j)
-#define __MARKER_TMPS_11(a, b, c, d, e, f, g, h, i, j, k)                                          \
+#define __MARKER_TMPS_11(a, b, c, d, e, f, g, h, i, j, k) \
 	__MARKER_TMPS_10(a, b, c, d, e, f, g, h, i, j) __MARKER_T(11, k)
-#define __MARKER_TMPS_12(a, b, c, d, e, f, g, h, i, j, k, l)                                       \
+#define __MARKER_TMPS_12(a, b, c, d, e, f, g, h, i, j, k, l) \
 	__MARKER_TMPS_11(a, b, c, d, e, f, g, h, i, j, k) __MARKER_T(12, l)
 
 #define __MARKER_USE_0
@@ -248,58 +273,67 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
 #include <sys/sdt.h>
 #define __MARKER_SDT(name, n) __MARKER_CAT(__MARKER_SDT_, n)(name)
 #define __MARKER_SDT_0(name) STAP_PROBE(marker, name)
-#define __MARKER_SDT_1(name) STAP_PROBE1(marker, name, __marker_a1)
-#define __MARKER_SDT_2(name) STAP_PROBE2(marker, name, __marker_a1, __marker_a2)
-#define __MARKER_SDT_3(name) STAP_PROBE3(marker, name, __marker_a1, __marker_a2, __marker_a3)
-#define __MARKER_SDT_4(name) STAP_PROBE4(marker, name, __marker_a1, __marker_a2, __marker_a3, __marker_a4)
-#define __MARKER_SDT_5(name)                                                                       \
-	STAP_PROBE5(marker, name, __marker_a1, __marker_a2, __marker_a3, __marker_a4, __marker_a5)
+#define __MARKER_SDT_1(name) STAP_PROBE1(marker, name, __marker_s1)
+#define __MARKER_SDT_2(name) STAP_PROBE2(marker, name, __marker_s1, __marker_s2)
+#define __MARKER_SDT_3(name) STAP_PROBE3(marker, name, __marker_s1, __marker_s2, __marker_s3)
+#define __MARKER_SDT_4(name) \
+	STAP_PROBE4(marker, name, __marker_s1, __marker_s2, __marker_s3, __marker_s4)
+#define __MARKER_SDT_5(name) \
+	STAP_PROBE5(marker, name, __marker_s1, __marker_s2, __marker_s3, __marker_s4, __marker_s5)
 #define __MARKER_SDT_6(name)                                                                       \
-	STAP_PROBE6(marker, name, __marker_a1, __marker_a2, __marker_a3, __marker_a4, __marker_a5, \
-		    __marker_a6)
+	STAP_PROBE6(marker, name, __marker_s1, __marker_s2, __marker_s3, __marker_s4, __marker_s5, \
+		    __marker_s6)
 #define __MARKER_SDT_7(name)                                                                       \
-	STAP_PROBE7(marker, name, __marker_a1, __marker_a2, __marker_a3, __marker_a4, __marker_a5, \
-		    __marker_a6, __marker_a7)
+	STAP_PROBE7(marker, name, __marker_s1, __marker_s2, __marker_s3, __marker_s4, __marker_s5, \
+		    __marker_s6, __marker_s7)
 #define __MARKER_SDT_8(name)                                                                       \
-	STAP_PROBE8(marker, name, __marker_a1, __marker_a2, __marker_a3, __marker_a4, __marker_a5, \
-		    __marker_a6, __marker_a7, __marker_a8)
+	STAP_PROBE8(marker, name, __marker_s1, __marker_s2, __marker_s3, __marker_s4, __marker_s5, \
+		    __marker_s6, __marker_s7, __marker_s8)
 #define __MARKER_SDT_9(name)                                                                       \
-	STAP_PROBE9(marker, name, __marker_a1, __marker_a2, __marker_a3, __marker_a4, __marker_a5, \
-		    __marker_a6, __marker_a7, __marker_a8, __marker_a9)
-#define __MARKER_SDT_10(name)                                                                      \
-	STAP_PROBE10(marker, name, __marker_a1, __marker_a2, __marker_a3, __marker_a4,             \
-		     __marker_a5, __marker_a6, __marker_a7, __marker_a8, __marker_a9, __marker_a10)
-#define __MARKER_SDT_11(name)                                                                      \
-	STAP_PROBE11(marker, name, __marker_a1, __marker_a2, __marker_a3, __marker_a4,             \
-		     __marker_a5, __marker_a6, __marker_a7, __marker_a8, __marker_a9, __marker_a10, \
-		     __marker_a11)
-#define __MARKER_SDT_12(name)                                                                      \
-	STAP_PROBE12(marker, name, __marker_a1, __marker_a2, __marker_a3, __marker_a4,             \
-		     __marker_a5, __marker_a6, __marker_a7, __marker_a8, __marker_a9, __marker_a10, \
-		     __marker_a11, __marker_a12)
+	STAP_PROBE9(marker, name, __marker_s1, __marker_s2, __marker_s3, __marker_s4, __marker_s5, \
+		    __marker_s6, __marker_s7, __marker_s8, __marker_s9)
+#define __MARKER_SDT_10(name)                                                          \
+	STAP_PROBE10(marker, name, __marker_s1, __marker_s2, __marker_s3, __marker_s4, \
+		     __marker_s5, __marker_s6, __marker_s7, __marker_s8, __marker_s9,  \
+		     __marker_s10)
+#define __MARKER_SDT_11(name)                                                          \
+	STAP_PROBE11(marker, name, __marker_s1, __marker_s2, __marker_s3, __marker_s4, \
+		     __marker_s5, __marker_s6, __marker_s7, __marker_s8, __marker_s9,  \
+		     __marker_s10, __marker_s11)
+#define __MARKER_SDT_12(name)                                                          \
+	STAP_PROBE12(marker, name, __marker_s1, __marker_s2, __marker_s3, __marker_s4, \
+		     __marker_s5, __marker_s6, __marker_s7, __marker_s8, __marker_s9,  \
+		     __marker_s10, __marker_s11, __marker_s12)
 #else
 #define __MARKER_SDT(name, n) ((void)0)
 #endif
 
 /* The armed path of a site: capture arguments, call the probes, hit the SDT note. */
-#define __MARKER_FIRE(mark, name, call_private, ...)                                               \
-	do {                                                                                       \
-		__MARKER_CAT(__MARKER_TMPS_, __MARKER_NARG(__VA_ARGS__))(__VA_ARGS__)              \
-		if (__atomic_load_n(&(mark).state, __ATOMIC_RELAXED))                              \
-			__marker_probe_cb(&(mark),                                                 \
-					  call_private __MARKER_CAT(__MARKER_USE_,                 \
-								    __MARKER_NARG(__VA_ARGS__)));  \
-		__MARKER_SDT(name, __MARKER_NARG(__VA_ARGS__));                                    \
+#define __MARKER_FIRE(mark, name, call_private, ...)                                              \
+	do {                                                                                      \
+		__MARKER_CAT(__MARKER_TMPS_, __MARKER_NARG(__VA_ARGS__))                          \
+		(__VA_ARGS__) if (__atomic_load_n(&(mark).state, __ATOMIC_RELAXED))               \
+			__marker_probe_cb(&(mark),                                                \
+					  call_private __MARKER_CAT(__MARKER_USE_,                \
+								    __MARKER_NARG(__VA_ARGS__))); \
+		__MARKER_SDT(name, __MARKER_NARG(__VA_ARGS__));                                   \
 	} while (0)
 
 /* The site's struct marker and its strings (as Linux: name and format in __markers_strings). */
 #define __MARKER_DEFINE(storage, name, format)                                                     \
 	static const char __mstrtab_##name[] __attribute__((section("__markers_strings"), used)) = \
 		#name "\0" format;                                                                 \
-	storage struct marker __mark_##name                                                        \
-		__attribute__((section("__markers"), aligned(8), used)) = {                        \
-			__mstrtab_##name, &__mstrtab_##name[sizeof(#name)], &__MARKER_SEM(name),   \
-			0, 0, 0, 0, NULL, NULL, NULL }
+	storage struct marker __mark_##name __attribute__((                                        \
+		section("__markers"), aligned(8), used)) = {__mstrtab_##name,                      \
+							    &__mstrtab_##name[sizeof(#name)],      \
+							    &__MARKER_SEM(name),                   \
+							    0,                                     \
+							    0,                                     \
+							    0,                                     \
+							    0,                                     \
+							    NULL,                                  \
+							    NULL,                                  \
+							    NULL}
 
 /*
  * __trace_mark(name, call_private, format, args...): a marker site passing
@@ -308,17 +342,16 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
  * At most 12 arguments (the sys/sdt.h limit).
  */
 #define __trace_mark(name, call_private, format, ...)                                             \
-	do {                                                                                       \
-		__MARKER_SEM_DECLARE(name);                                                        \
-		__MARKER_DEFINE(static, name, format);                                             \
-		if (0)                                                                             \
-			__marker_check_format(format, ##__VA_ARGS__);                              \
-		if (__builtin_expect(                                                              \
-			    __atomic_load_n(&__MARKER_SEM(name), __ATOMIC_RELAXED) != 0, 0))       \
-		{                                                                                  \
-			__MARKER_NOTE(name, format);                                               \
-			__MARKER_FIRE(__mark_##name, name, call_private, ##__VA_ARGS__);           \
-		}                                                                                  \
+	do {                                                                                      \
+		__MARKER_SEM_DECLARE(name);                                                       \
+		__MARKER_DEFINE(static, name, format);                                            \
+		if (0)                                                                            \
+			__marker_check_format(format, ##__VA_ARGS__);                             \
+		if (__builtin_expect(__atomic_load_n(&__MARKER_SEM(name), __ATOMIC_RELAXED) != 0, \
+				     0)) {                                                        \
+			__MARKER_NOTE(name, format);                                              \
+			__MARKER_FIRE(__mark_##name, name, call_private, ##__VA_ARGS__);          \
+		}                                                                                 \
 	} while (0)
 
 #define trace_mark(name, format, ...) __trace_mark(name, NULL, format, ##__VA_ARGS__)
@@ -328,18 +361,18 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
  * places or hands it around (GET_MARKER).  Fire it with
  * trace_mark_defined(name, args...).
  */
-#define DEFINE_MARKER(name, format)                                                                \
-	__MARKER_SEM_DECLARE(name);                                                                \
-	__MARKER_NOTE_DEFINED(name, format);                                                       \
+#define DEFINE_MARKER(name, format)          \
+	__MARKER_SEM_DECLARE(name);          \
+	__MARKER_NOTE_DEFINED(name, format); \
 	__MARKER_DEFINE(, name, format)
 #define DECLARE_MARKER(name) extern struct marker __mark_##name
 #define GET_MARKER(name) (__mark_##name)
-#define trace_mark_defined(name, ...)                                                              \
-	do {                                                                                       \
-		__MARKER_SEM_DECLARE(name);                                                        \
-		if (__builtin_expect(                                                              \
-			    __atomic_load_n(&__MARKER_SEM(name), __ATOMIC_RELAXED) != 0, 0))       \
-			__MARKER_FIRE(__mark_##name, name, NULL, ##__VA_ARGS__);                   \
+#define trace_mark_defined(name, ...)                                                             \
+	do {                                                                                      \
+		__MARKER_SEM_DECLARE(name);                                                       \
+		if (__builtin_expect(__atomic_load_n(&__MARKER_SEM(name), __ATOMIC_RELAXED) != 0, \
+				     0))                                                          \
+			__MARKER_FIRE(__mark_##name, name, NULL, ##__VA_ARGS__);                  \
 	} while (0)
 
 #ifndef __KERNEL__

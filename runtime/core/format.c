@@ -120,7 +120,7 @@ static int fail(struct marker_format_iter *it, const char *at, const char *msg)
 
 enum length { LEN_NONE, LEN_HH, LEN_H, LEN_L, LEN_LL, LEN_J, LEN_Z, LEN_T, LEN_BIG_L };
 
-static const char *const length_text[] = { "", "hh", "h", "l", "ll", "j", "z", "t", "L" };
+static const char *const length_text[] = {"", "hh", "h", "l", "ll", "j", "z", "t", "L"};
 
 /* va type, value size and signedness of an integer conversion with a length. */
 static void integer_type(enum length len, int is_signed, struct marker_arg *a)
@@ -179,8 +179,9 @@ static void star_arg(struct marker_arg *a, enum marker_arg_role role)
 static void number_arg(struct marker_format_iter *it, struct marker_arg *a, const char *field)
 {
 	static const char width_sfx[] = "_width", prec_sfx[] = "_prec";
-	const char *sfx = a->role == MARKER_ROLE_WIDTH ? width_sfx :
-			  a->role == MARKER_ROLE_PRECISION ? prec_sfx : "";
+	const char *sfx = a->role == MARKER_ROLE_WIDTH	     ? width_sfx
+			  : a->role == MARKER_ROLE_PRECISION ? prec_sfx
+							     : "";
 	int n = 0, m = 0;
 
 	a->index = ++it->nargs;
@@ -252,7 +253,8 @@ int marker_format_next(struct marker_format_iter *it, struct marker_arg *arg)
 			while (is_digit(*p))
 				p++;
 			if (*p == '$')
-				return fail(it, pct, "positional arguments ('%N$') are not supported");
+				return fail(it, pct,
+					    "positional arguments ('%N$') are not supported");
 		}
 		/* precision */
 		if (*p == '.') {
@@ -261,8 +263,9 @@ int marker_format_next(struct marker_format_iter *it, struct marker_arg *arg)
 				star_arg(&stars[nstars++], MARKER_ROLE_PRECISION);
 				p++;
 				if (is_digit(*p))
-					return fail(it, pct,
-						    "positional precision ('.*N$') is not supported");
+					return fail(
+						it, pct,
+						"positional precision ('.*N$') is not supported");
 			} else {
 				while (is_digit(*p))
 					p++;
@@ -303,7 +306,9 @@ int marker_format_next(struct marker_format_iter *it, struct marker_arg *arg)
 		value.script_type = MARKER_STYPE_LONG;
 		value.is_signed = 0;
 		copy_str(value.length, sizeof(value.length), length_text[len],
-			 len == LEN_HH || len == LEN_LL ? 2 : len == LEN_NONE ? 0 : 1);
+			 len == LEN_HH || len == LEN_LL ? 2
+			 : len == LEN_NONE		? 0
+							: 1);
 		switch (*p) {
 		case 'd':
 		case 'i':
@@ -312,7 +317,8 @@ int marker_format_next(struct marker_format_iter *it, struct marker_arg *arg)
 		case 'x':
 		case 'X':
 			if (len == LEN_BIG_L)
-				return fail(it, pct, "length 'L' applies to floating conversions only");
+				return fail(it, pct,
+					    "length 'L' applies to floating conversions only");
 			integer_type(len, *p == 'd' || *p == 'i', &value);
 			break;
 		case 'c':
@@ -344,7 +350,8 @@ int marker_format_next(struct marker_format_iter *it, struct marker_arg *arg)
 		case 'a':
 		case 'A':
 			if (len != LEN_NONE && len != LEN_L && len != LEN_BIG_L)
-				return fail(it, pct, "length modifier not valid with a floating conversion");
+				return fail(it, pct,
+					    "length modifier not valid with a floating conversion");
 			value.va_type = len == LEN_BIG_L ? MARKER_VA_LDOUBLE : MARKER_VA_DOUBLE;
 			value.size = 8;
 			value.is_signed = 1;
@@ -352,6 +359,7 @@ int marker_format_next(struct marker_format_iter *it, struct marker_arg *arg)
 		case 'm': /* glibc: strerror(errno); consumes nothing */
 			if (len != LEN_NONE || nstars)
 				return fail(it, pct, "%m takes no length or '*'");
+			it->literal = p + 1;
 			continue;
 		case 'n':
 			return fail(it, pct, "%n is not allowed in a marker format");
@@ -367,7 +375,8 @@ int marker_format_next(struct marker_format_iter *it, struct marker_arg *arg)
 		it->pos = p + 1;
 
 		/* A name shadowing a positional $argN, or used twice, is not a name. */
-		if (field[0] && (looks_positional(field) || (!it->no_dedup && name_taken(it, pct, field))))
+		if (field[0] &&
+		    (looks_positional(field) || (!it->no_dedup && name_taken(it, pct, field))))
 			field[0] = '\0';
 
 		for (i = 0; i < nstars; i++) {

@@ -14,24 +14,24 @@
 
 /* The type given to va_arg. */
 enum marker_va_type {
-	MARKER_VA_INT,	     /* int: d i c, and hh/h integers before narrowing, '*' */
-	MARKER_VA_UINT,	     /* unsigned int: u o x X, and hh/h before narrowing */
-	MARKER_VA_LONG,	     /* long: ld */
-	MARKER_VA_ULONG,     /* unsigned long: lu lx ... */
-	MARKER_VA_LLONG,     /* long long: lld */
-	MARKER_VA_ULLONG,    /* unsigned long long: llu */
-	MARKER_VA_INTMAX,    /* intmax_t: jd */
-	MARKER_VA_UINTMAX,   /* uintmax_t: ju */
-	MARKER_VA_SSIZE,     /* the signed type of size_t: zd */
-	MARKER_VA_SIZE,	     /* size_t: zu */
-	MARKER_VA_PTRDIFF,   /* ptrdiff_t: td */
-	MARKER_VA_UPTRDIFF,  /* the unsigned type of ptrdiff_t: tu */
-	MARKER_VA_WINT,	     /* wint_t: lc */
-	MARKER_VA_DOUBLE,    /* double: e f g a (float is promoted) */
-	MARKER_VA_LDOUBLE,   /* long double: Le Lf Lg La */
-	MARKER_VA_POINTER,   /* void *: p */
-	MARKER_VA_STRING,    /* const char *: s */
-	MARKER_VA_WSTRING,   /* const wchar_t *: ls */
+	MARKER_VA_INT, /* int: d i c, and hh/h integers before narrowing, '*' */
+	MARKER_VA_UINT, /* unsigned int: u o x X, and hh/h before narrowing */
+	MARKER_VA_LONG, /* long: ld */
+	MARKER_VA_ULONG, /* unsigned long: lu lx ... */
+	MARKER_VA_LLONG, /* long long: lld */
+	MARKER_VA_ULLONG, /* unsigned long long: llu */
+	MARKER_VA_INTMAX, /* intmax_t: jd */
+	MARKER_VA_UINTMAX, /* uintmax_t: ju */
+	MARKER_VA_SSIZE, /* the signed type of size_t: zd */
+	MARKER_VA_SIZE, /* size_t: zu */
+	MARKER_VA_PTRDIFF, /* ptrdiff_t: td */
+	MARKER_VA_UPTRDIFF, /* the unsigned type of ptrdiff_t: tu */
+	MARKER_VA_WINT, /* wint_t: lc */
+	MARKER_VA_DOUBLE, /* double: e f g a (float is promoted) */
+	MARKER_VA_LDOUBLE, /* long double: Le Lf Lg La */
+	MARKER_VA_POINTER, /* void *: p */
+	MARKER_VA_STRING, /* const char *: s */
+	MARKER_VA_WSTRING, /* const wchar_t *: ls */
 };
 
 /* The type a script sees: integers, characters, pointers and the bits of
@@ -44,36 +44,36 @@ enum marker_script_type {
 /* What an argument is to its conversion. */
 enum marker_arg_role {
 	MARKER_ROLE_VALUE,
-	MARKER_ROLE_WIDTH,     /* '*' width: an int */
+	MARKER_ROLE_WIDTH, /* '*' width: an int */
 	MARKER_ROLE_PRECISION, /* '*' precision: an int */
 };
 
 #define MARKER_FIELD_NAME_MAX 64
 
 struct marker_arg {
-	int index;			/* 1-based position among the arguments */
+	int index; /* 1-based position among the arguments */
 	enum marker_va_type va_type;
 	enum marker_script_type script_type;
 	enum marker_arg_role role;
-	unsigned char size;		/* bytes of the value after conversion */
-	unsigned char is_signed;	/* integer conversions: signed value */
-	char conversion;		/* d i u o x X c s p e E f F g G a A */
-	char length[3];			/* "", "hh", "h", "l", "ll", "j", "z", "t", "L" */
+	unsigned char size; /* bytes of the value after conversion */
+	unsigned char is_signed; /* integer conversions: signed value */
+	char conversion; /* d i u o x X c s p e E f F g G a A */
+	char length[3]; /* "", "hh", "h", "l", "ll", "j", "z", "t", "L" */
 	char name[MARKER_FIELD_NAME_MAX]; /* field name, or argN */
 };
 
 struct marker_format_iter {
 	const char *format;
-	const char *pos;	  /* where scanning resumes */
-	const char *literal;	  /* start of the literal text before the next '%' */
-	int nargs;		  /* arguments returned so far */
+	const char *pos; /* where scanning resumes */
+	const char *literal; /* start of the literal text before the next '%' */
+	int nargs; /* arguments returned so far */
 	struct marker_arg pending[3]; /* '*' arguments and their value, queued */
 	int npending;
 	int next_pending;
 	/* On error: */
-	int error_offset;	  /* byte offset of the offending conversion */
-	const char *error;	  /* static message */
-	int no_dedup;		  /* internal: skip the duplicate-name check */
+	int error_offset; /* byte offset of the offending conversion */
+	const char *error; /* static message */
+	int no_dedup; /* internal: skip the duplicate-name check */
 };
 
 /* Start iterating over the arguments consumed by format. */

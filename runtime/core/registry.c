@@ -27,8 +27,8 @@ struct marker_object {
 struct marker_entry {
 	struct marker_entry *next; /* hash chain */
 	char *name;
-	char *format;		   /* the probes' format; NULL: any */
-	struct marker *sites;	   /* loaded sites, chained through marker.next */
+	char *format; /* the probes' format; NULL: any */
+	struct marker *sites; /* loaded sites, chained through marker.next */
 	struct marker_probe_closure *probes; /* NULL or NULL-terminated array */
 	int nprobes;
 	int armed;
@@ -154,8 +154,8 @@ static void check_site_format(struct marker_entry *e, struct marker *m)
 	int mismatch = e->format && strcmp(e->format, m->format);
 
 	if (mismatch && !(m->flags & MARKER_SITE_MISMATCH))
-		host_log("Format mismatch for probe %s (%s), marker (%s) in %s", e->name,
-			 e->format, m->format, object_name(m));
+		host_log("Format mismatch for probe %s (%s), marker (%s) in %s", e->name, e->format,
+			 m->format, object_name(m));
 	if (mismatch)
 		m->flags |= MARKER_SITE_MISMATCH;
 	else
@@ -422,8 +422,8 @@ static void check_conflict(struct marker_entry *e, struct marker *m)
 	}
 	if (!other)
 		return;
-	host_log("marker %s has two formats: \"%s\" in %s and \"%s\" in %s", e->name,
-		 other->format, object_name(other), m->format, object_name(m));
+	host_log("marker %s has two formats: \"%s\" in %s and \"%s\" in %s", e->name, other->format,
+		 object_name(other), m->format, object_name(m));
 	for (s = e->sites; s; s = s->next)
 		s->flags |= MARKER_SITE_CONFLICT;
 	m->flags |= MARKER_SITE_CONFLICT;

@@ -30,10 +30,10 @@ static inline void __attribute__((format(printf, 2, 3))) unit_check(int ok, cons
 /* CHECK(cond, "what %d", ...): one result named by the message. */
 #define CHECK(cond, ...) unit_check(!!(cond), __VA_ARGS__)
 /* CHECK_EQ(long actual, long expected, "what"): shows both on failure. */
-#define CHECK_EQ(actual, expected, what)                                                           \
-	do {                                                                                       \
-		long __a = (long)(actual), __e = (long)(expected);                                 \
-		unit_check(__a == __e, "%s (got %ld, expected %ld)", what, __a, __e);              \
+#define CHECK_EQ(actual, expected, what)                                              \
+	do {                                                                          \
+		long __a = (long)(actual), __e = (long)(expected);                    \
+		unit_check(__a == __e, "%s (got %ld, expected %ld)", what, __a, __e); \
 	} while (0)
 
 static inline void __attribute__((format(printf, 1, 2))) unit_untested(const char *fmt, ...)
