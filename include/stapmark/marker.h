@@ -30,6 +30,14 @@
 #include <stddef.h>
 #endif
 
+#if !defined(__KERNEL__) && !defined(STAPMARK_NO_SDT)
+/* Our sites carry semaphores; see README for mixing with your own STAP_PROBEs. */
+#ifndef _SYS_SDT_H
+#define _SDT_HAS_SEMAPHORES 1
+#endif
+#include <sys/sdt.h>
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -189,19 +197,21 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
 #else
 #define __MARKER_ASM_ADDR ".4byte "
 #endif
-#define __MARKER_NOTE_BODY(name, format, addr)                                             \
-	".pushsection .note.stapmark,\"\",\"note\"\n"                                      \
-	".balign 4\n"                                                                      \
-	".4byte 883f-882f, 885f-884f, 1\n"                                                 \
-	"882: .asciz \"stapmark\"\n"                                                       \
-	"883: .balign 4\n"                                                                 \
-	"884: " __MARKER_ASM_ADDR addr "\n" __MARKER_ASM_ADDR                              \
-	__MARKER_STR(__MARKER_SEM(name)) "\n"                                              \
-					 ".asciz \"" #name "\"\n"                          \
-					 ".ascii " __MARKER_STR(format) "\n"               \
-									".byte 0\n"        \
-									"885: .balign 4\n" \
-									".popsection\n"
+// clang-format off
+#define __MARKER_NOTE_BODY(name, format, addr)					\
+	".pushsection .note.stapmark,\"\",\"note\"\n"				\
+	".balign 4\n"								\
+	".4byte 883f-882f, 885f-884f, 1\n"					\
+	"882: .asciz \"stapmark\"\n"						\
+	"883: .balign 4\n"							\
+	"884: " __MARKER_ASM_ADDR addr "\n"					\
+	__MARKER_ASM_ADDR __MARKER_STR(__MARKER_SEM(name)) "\n"			\
+	".asciz \"" #name "\"\n"						\
+	".ascii " __MARKER_STR(format) "\n"					\
+	".byte 0\n"								\
+	"885: .balign 4\n"							\
+	".popsection\n"
+// clang-format on
 /* At a site: the address is a label on the site's armed path. */
 #define __MARKER_NOTE(name, format) \
 	__asm__ __volatile__("881:\n" __MARKER_NOTE_BODY(name, format, "881b"))
@@ -210,8 +220,16 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
 
 /* ---- Argument capture: evaluate each argument once, only when on ---- */
 
-#define __MARKER_NARG(...) __MARKER_NARG_(, ##__VA_ARGS__, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+/*
+ * The macros below take their arguments as (first, args...), where first is
+ * the format (or, for trace_mark_defined, the name), so the list is never
+ * empty: counting an empty __VA_ARGS__ needs GNU comma elision, which ISO
+ * modes (-std=c99) change.  __MARKER_NARG gives the number of args after first.
+ */
+#define __MARKER_NARG(...) __MARKER_NARG_(__VA_ARGS__, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, ~)
 #define __MARKER_NARG_(_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, n, ...) n
+#define __MARKER_FIRST(...) __MARKER_FIRST_(__VA_ARGS__, ~)
+#define __MARKER_FIRST_(first, ...) first
 #define __MARKER_CAT_(a, b) a##b
 #define __MARKER_CAT(a, b) __MARKER_CAT_(a, b)
 
@@ -232,24 +250,26 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
 #else
 #define __MARKER_SDT_ARG(x) (x)
 #endif
-#define __MARKER_TMPS_0()
-#define __MARKER_TMPS_1(a) __MARKER_T(1, a)
-#define __MARKER_TMPS_2(a, b) __MARKER_TMPS_1(a) __MARKER_T(2, b)
-#define __MARKER_TMPS_3(a, b, c) __MARKER_TMPS_2(a, b) __MARKER_T(3, c)
-#define __MARKER_TMPS_4(a, b, c, d) __MARKER_TMPS_3(a, b, c) __MARKER_T(4, d)
-#define __MARKER_TMPS_5(a, b, c, d, e) __MARKER_TMPS_4(a, b, c, d) __MARKER_T(5, e)
-#define __MARKER_TMPS_6(a, b, c, d, e, f) __MARKER_TMPS_5(a, b, c, d, e) __MARKER_T(6, f)
-#define __MARKER_TMPS_7(a, b, c, d, e, f, g) __MARKER_TMPS_6(a, b, c, d, e, f) __MARKER_T(7, g)
-#define __MARKER_TMPS_8(a, b, c, d, e, f, g, h) \
-	__MARKER_TMPS_7(a, b, c, d, e, f, g) __MARKER_T(8, h)
-#define __MARKER_TMPS_9(a, b, c, d, e, f, g, h, i) \
-	__MARKER_TMPS_8(a, b, c, d, e, f, g, h) __MARKER_T(9, i)
-#define __MARKER_TMPS_10(a, b, c, d, e, f, g, h, i, j) \
-	__MARKER_TMPS_9(a, b, c, d, e, f, g, h, i) __MARKER_T(10, j)
-#define __MARKER_TMPS_11(a, b, c, d, e, f, g, h, i, j, k) \
-	__MARKER_TMPS_10(a, b, c, d, e, f, g, h, i, j) __MARKER_T(11, k)
-#define __MARKER_TMPS_12(a, b, c, d, e, f, g, h, i, j, k, l) \
-	__MARKER_TMPS_11(a, b, c, d, e, f, g, h, i, j, k) __MARKER_T(12, l)
+#define __MARKER_TMPS_0(_first)
+#define __MARKER_TMPS_1(_first, a) __MARKER_T(1, a)
+#define __MARKER_TMPS_2(_first, a, b) __MARKER_TMPS_1(_first, a) __MARKER_T(2, b)
+#define __MARKER_TMPS_3(_first, a, b, c) __MARKER_TMPS_2(_first, a, b) __MARKER_T(3, c)
+#define __MARKER_TMPS_4(_first, a, b, c, d) __MARKER_TMPS_3(_first, a, b, c) __MARKER_T(4, d)
+#define __MARKER_TMPS_5(_first, a, b, c, d, e) __MARKER_TMPS_4(_first, a, b, c, d) __MARKER_T(5, e)
+#define __MARKER_TMPS_6(_first, a, b, c, d, e, f) \
+	__MARKER_TMPS_5(_first, a, b, c, d, e) __MARKER_T(6, f)
+#define __MARKER_TMPS_7(_first, a, b, c, d, e, f, g) \
+	__MARKER_TMPS_6(_first, a, b, c, d, e, f) __MARKER_T(7, g)
+#define __MARKER_TMPS_8(_first, a, b, c, d, e, f, g, h) \
+	__MARKER_TMPS_7(_first, a, b, c, d, e, f, g) __MARKER_T(8, h)
+#define __MARKER_TMPS_9(_first, a, b, c, d, e, f, g, h, i) \
+	__MARKER_TMPS_8(_first, a, b, c, d, e, f, g, h) __MARKER_T(9, i)
+#define __MARKER_TMPS_10(_first, a, b, c, d, e, f, g, h, i, j) \
+	__MARKER_TMPS_9(_first, a, b, c, d, e, f, g, h, i) __MARKER_T(10, j)
+#define __MARKER_TMPS_11(_first, a, b, c, d, e, f, g, h, i, j, k) \
+	__MARKER_TMPS_10(_first, a, b, c, d, e, f, g, h, i, j) __MARKER_T(11, k)
+#define __MARKER_TMPS_12(_first, a, b, c, d, e, f, g, h, i, j, k, l) \
+	__MARKER_TMPS_11(_first, a, b, c, d, e, f, g, h, i, j, k) __MARKER_T(12, l)
 
 #define __MARKER_USE_0
 #define __MARKER_USE_1 , __marker_a1
@@ -266,11 +286,6 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
 #define __MARKER_USE_12 __MARKER_USE_11, __marker_a12
 
 #if !defined(__KERNEL__) && !defined(STAPMARK_NO_SDT)
-/* Our sites carry semaphores; see README for mixing with your own STAP_PROBEs. */
-#ifndef _SYS_SDT_H
-#define _SDT_HAS_SEMAPHORES 1
-#endif
-#include <sys/sdt.h>
 #define __MARKER_SDT(name, n) __MARKER_CAT(__MARKER_SDT_, n)(name)
 #define __MARKER_SDT_0(name) STAP_PROBE(marker, name)
 #define __MARKER_SDT_1(name) STAP_PROBE1(marker, name, __marker_s1)
@@ -308,11 +323,12 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
 #define __MARKER_SDT(name, n) ((void)0)
 #endif
 
-/* The armed path of a site: capture arguments, call the probes, hit the SDT note. */
+/* The armed path of a site: capture arguments, call the probes, hit the SDT
+ * note.  The variable arguments are (first, args...); first is ignored. */
 #define __MARKER_FIRE(mark, name, call_private, ...)                                              \
 	do {                                                                                      \
-		__MARKER_CAT(__MARKER_TMPS_, __MARKER_NARG(__VA_ARGS__))                          \
-		(__VA_ARGS__) if (__atomic_load_n(&(mark).state, __ATOMIC_RELAXED))               \
+		__MARKER_CAT(__MARKER_TMPS_, __MARKER_NARG(__VA_ARGS__))(__VA_ARGS__);            \
+		if (__atomic_load_n(&(mark).state, __ATOMIC_RELAXED))                             \
 			__marker_probe_cb(&(mark),                                                \
 					  call_private __MARKER_CAT(__MARKER_USE_,                \
 								    __MARKER_NARG(__VA_ARGS__))); \
@@ -341,20 +357,20 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
  * name is a C identifier; format a string literal checked like printf's.
  * At most 12 arguments (the sys/sdt.h limit).
  */
-#define __trace_mark(name, call_private, format, ...)                                             \
+#define __trace_mark(name, call_private, ...)                                                     \
 	do {                                                                                      \
 		__MARKER_SEM_DECLARE(name);                                                       \
-		__MARKER_DEFINE(static, name, format);                                            \
+		__MARKER_DEFINE(static, name, __MARKER_FIRST(__VA_ARGS__));                       \
 		if (0)                                                                            \
-			__marker_check_format(format, ##__VA_ARGS__);                             \
+			__marker_check_format(__VA_ARGS__);                                       \
 		if (__builtin_expect(__atomic_load_n(&__MARKER_SEM(name), __ATOMIC_RELAXED) != 0, \
 				     0)) {                                                        \
-			__MARKER_NOTE(name, format);                                              \
-			__MARKER_FIRE(__mark_##name, name, call_private, ##__VA_ARGS__);          \
+			__MARKER_NOTE(name, __MARKER_FIRST(__VA_ARGS__));                         \
+			__MARKER_FIRE(__mark_##name, name, call_private, __VA_ARGS__);            \
 		}                                                                                 \
 	} while (0)
 
-#define trace_mark(name, format, ...) __trace_mark(name, NULL, format, ##__VA_ARGS__)
+#define trace_mark(name, ...) __trace_mark(name, NULL, __VA_ARGS__)
 
 /*
  * A marker defined at file scope, for code that fires one marker from several
@@ -367,12 +383,15 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
 	__MARKER_DEFINE(, name, format)
 #define DECLARE_MARKER(name) extern struct marker __mark_##name
 #define GET_MARKER(name) (__mark_##name)
-#define trace_mark_defined(name, ...)                                                             \
+#define trace_mark_defined(...) __MARKER_FIRE_DEFINED_(__MARKER_FIRST(__VA_ARGS__), __VA_ARGS__)
+/* One more expansion step, so that name arrives expanded where it is pasted. */
+#define __MARKER_FIRE_DEFINED_(name, ...) __MARKER_FIRE_DEFINED(name, __VA_ARGS__)
+#define __MARKER_FIRE_DEFINED(name, ...)                                                          \
 	do {                                                                                      \
 		__MARKER_SEM_DECLARE(name);                                                       \
 		if (__builtin_expect(__atomic_load_n(&__MARKER_SEM(name), __ATOMIC_RELAXED) != 0, \
 				     0))                                                          \
-			__MARKER_FIRE(__mark_##name, name, NULL, ##__VA_ARGS__);                  \
+			__MARKER_FIRE(__mark_##name, name, NULL, __VA_ARGS__);                    \
 	} while (0)
 
 #ifndef __KERNEL__
