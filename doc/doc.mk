@@ -7,5 +7,5 @@ install-doc:
 		$(DESTDIR)$(PREFIX)/share/stapmark/tapset
 	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/)
 	$(if $(MAN3),install -m 644 $(MAN3) $(DESTDIR)$(PREFIX)/share/man/man3/)
-	cp -R tapset/. $(DESTDIR)$(PREFIX)/share/stapmark/tapset/
+	$(if $(wildcard tapset/*),cp -R tapset/. $(DESTDIR)$(PREFIX)/share/stapmark/tapset/)
 install: install-libmarkers install-stapmark install-doc
