@@ -142,9 +142,17 @@ static void update_site(struct marker_entry *e, struct marker *m)
 			__atomic_store_n(&m->state, 1, __ATOMIC_RELEASE);
 			__atomic_add_fetch(m->semaphore, 1, __ATOMIC_RELAXED);
 		}
-	} else if (m->state) {
-		__atomic_store_n(&m->state, 0, __ATOMIC_RELAXED);
-		__atomic_sub_fetch(m->semaphore, 1, __ATOMIC_RELAXED);
+	} else {
+		/*
+		 * A thread may have seen state set just before we clear it and
+		 * be on its way into the read side: it must find NULL, not an
+		 * array we may free after a grace period it is not part of.
+		 */
+		host_assign(m->probes, NULL);
+		if (m->state) {
+			__atomic_store_n(&m->state, 0, __ATOMIC_RELAXED);
+			__atomic_sub_fetch(m->semaphore, 1, __ATOMIC_RELAXED);
+		}
 	}
 }
 
@@ -470,7 +478,7 @@ static void remove_site(struct marker *m)
 		__atomic_store_n(&m->state, 0, __ATOMIC_RELAXED);
 		__atomic_sub_fetch(m->semaphore, 1, __ATOMIC_RELAXED);
 	}
-	m->probes = NULL;
+	host_assign(m->probes, NULL);
 	m->next = NULL;
 	m->object = NULL;
 	put_entry(e);
