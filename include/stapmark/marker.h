@@ -192,7 +192,7 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
  * label in the armed path), the semaphore address, the name and the format.
  * Non-allocated like .note.stapsdt, so it needs no dynamic relocation.
  */
-#if defined(__x86_64__) || defined(__aarch64__) || defined(__riscv) || defined(__powerpc64__)
+#if __SIZEOF_POINTER__ == 8 /* by pointer size, so x32 gets 4-byte fields */
 #define __MARKER_ASM_ADDR ".8byte "
 #else
 #define __MARKER_ASM_ADDR ".4byte "
