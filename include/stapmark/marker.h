@@ -136,7 +136,16 @@ MARKER_API void marker_set_log_handler(void (*handler)(const char *message));
 
 /* ---- Internals used by the macros below ---- */
 
-MARKER_API void __marker_probe_cb(const struct marker *m, void *call_private, ...);
+/* Called through the GOT rather than a PLT stub where the compiler can. */
+#if defined(__has_attribute) && !defined(__KERNEL__)
+#if __has_attribute(noplt)
+#define __MARKER_NOPLT __attribute__((noplt))
+#endif
+#endif
+#ifndef __MARKER_NOPLT
+#define __MARKER_NOPLT
+#endif
+MARKER_API __MARKER_NOPLT void __marker_probe_cb(const struct marker *m, void *call_private, ...);
 MARKER_API void __markers_register_object(struct marker *start, struct marker *stop);
 MARKER_API void __markers_unregister_object(struct marker *start, struct marker *stop);
 
@@ -323,16 +332,20 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
 #define __MARKER_SDT(name, n) ((void)0)
 #endif
 
-/* The armed path of a site: capture arguments, call the probes, hit the SDT
- * note.  The variable arguments are (first, args...); first is ignored. */
+/*
+ * The armed path of a site: capture arguments, hit the SDT note, call the
+ * probes.  The variable arguments are (first, args...); first is ignored.
+ * Inside this path the call is the expected case: laid out as fall-through,
+ * it saves taken branches (measured ~2 ns per event, bench/README.md).
+ */
 #define __MARKER_FIRE(mark, name, call_private, ...)                                              \
 	do {                                                                                      \
 		__MARKER_CAT(__MARKER_TMPS_, __MARKER_NARG(__VA_ARGS__))(__VA_ARGS__);            \
-		if (__atomic_load_n(&(mark).state, __ATOMIC_RELAXED))                             \
+		__MARKER_SDT(name, __MARKER_NARG(__VA_ARGS__));                                   \
+		if (__builtin_expect(__atomic_load_n(&(mark).state, __ATOMIC_RELAXED), 1))        \
 			__marker_probe_cb(&(mark),                                                \
 					  call_private __MARKER_CAT(__MARKER_USE_,                \
 								    __MARKER_NARG(__VA_ARGS__))); \
-		__MARKER_SDT(name, __MARKER_NARG(__VA_ARGS__));                                   \
 	} while (0)
 
 /* The site's struct marker and its strings (as Linux: name and format in __markers_strings). */
