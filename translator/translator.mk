@@ -16,3 +16,25 @@ stapmark: $(B)/bin/stapmark
 install-stapmark: stapmark
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(B)/bin/stapmark $(DESTDIR)$(PREFIX)/bin/
+
+# Fuzzing the parser with libFuzzer (clang): make fuzz [FUZZ_SECONDS=60].
+# Seed corpus: a copy of the parse tests; new inputs the fuzzer finds stay in
+# build/fuzz/corpus, crashes land in build/fuzz/ (crash-*, leak-*, timeout-*).
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_SRCS := $(filter-out translator/main.c translator/dump_markers.c translator/markers_elf.c,\
+	$(wildcard translator/*.c)) translator/fuzz/parse_fuzz.c
+
+$(B)/fuzz/parse_fuzz: $(FUZZ_SRCS) $(STAPMARK_HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -Itranslator -g -O1 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		$(FUZZ_SRCS) -o $@
+
+.PHONY: fuzz
+fuzz: $(B)/fuzz/parse_fuzz
+	@mkdir -p $(B)/fuzz/corpus
+	@# Seed a copy: libFuzzer writes into the corpus directories it is given.
+	cp -n testsuite/parseok/*.stp testsuite/parseko/*.stp $(B)/fuzz/corpus/ 2>/dev/null || true
+	cd $(B)/fuzz && ./parse_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		-rss_limit_mb=2048 -max_len=8192 corpus

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The command line, after stap(1):
+ *   stapmark [OPTIONS] FILE [ARGS...]
+ *   stapmark [OPTIONS] -e SCRIPT [ARGS...]
+ * Options stop at the script file: what follows it is $1, $2, ...
+ */
+#include <ctype.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+void options_usage(FILE *f)
+{
+	fprintf(f, "Usage: stapmark [OPTIONS] FILE [ARGS...]\n"
+		   "       stapmark [OPTIONS] -e SCRIPT [ARGS...]\n"
+		   "       stapmark --dump-markers [-v] FILE...\n"
+		   "\n"
+		   "  -e SCRIPT      run SCRIPT given on the command line\n"
+		   "  -p NUM         stop after pass NUM: 1 parse, 2 elaborate, 3 translate,\n"
+		   "                 4 compile, 5 run (only pass 1 is implemented yet)\n"
+		   "  -v             more verbose; prints the time each pass took (repeatable)\n"
+		   "  -k             keep the temporary directory\n"
+		   "  -m NAME        name the probe module NAME\n"
+		   "  -o FILE        write output to FILE\n"
+		   "  -c CMD         start CMD and probe it; stop when it exits\n"
+		   "  -x PID         probe process PID\n"
+		   "  -L PROBE       list matching probe points and their variables\n"
+		   "  -l PROBE       list matching probe points\n"
+		   "  -I DIR         look for tapsets in DIR too\n"
+		   "  -D NAME[=VAL]  define a C macro for the probe module\n"
+		   "  -g             guru mode: allow embedded C in the script\n"
+		   "  -r KRELEASE    target kernel release, or -r KBUILD_DIR its build tree\n"
+		   "  -u             unoptimized: keep unused functions and variables\n"
+		   "  -w             suppress warnings\n"
+		   "  --as-tapset    parse FILE as a tapset file (embedded C allowed)\n"
+		   "  --help         this text\n"
+		   "  --version      the version\n"
+		   "  --dump-markers FILE...  list the markers of ELF files, one per line:\n"
+		   "                          name<TAB>object<TAB>format (Module.markers);\n"
+		   "                          with -v also the site address\n");
+}
+
+static enum options_result bad(const char *fmt, const char *arg)
+{
+	fputs("stapmark: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs(" (try --help)\n", stderr);
+	return OPTIONS_EXIT_ERROR;
+}
+
+static bool parse_int(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (!*s || isspace((unsigned char)*s))
+		return false;
+	v = strtol(s, &end, 10);
+	if (*end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool is_c_identifier(const char *s, size_t n)
+{
+	if (!n || isdigit((unsigned char)s[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+			return false;
+	return true;
+}
+
+enum { OPT_HELP = 256, OPT_VERSION, OPT_AS_TAPSET };
+
+enum options_result options_parse(struct session *s, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"help", no_argument, NULL, OPT_HELP},
+		{"version", no_argument, NULL, OPT_VERSION},
+		{"as-tapset", no_argument, NULL, OPT_AS_TAPSET},
+		{0},
+	};
+	long v;
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	/* '+': stop at the first non-option, the script file. */
+	while ((c = getopt_long(argc, argv, "+:e:p:vkm:o:c:x:L:l:I:D:gr:uwV", longopts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'e':
+			if (s->script_text)
+				return bad("%s: only one -e SCRIPT", "-e");
+			s->script_text = optarg;
+			break;
+		case 'p':
+			if (!parse_int(optarg, 1, 5, &v))
+				return bad("invalid pass number '%s' (1-5)", optarg);
+			s->last_pass = (int)v;
+			break;
+		case 'v':
+			s->verbose++;
+			break;
+		case 'k':
+			s->keep_tmpdir = true;
+			break;
+		case 'm': {
+			size_t n = strlen(optarg);
+
+			if (!is_c_identifier(optarg, n) || n > 55)
+				return bad("invalid module name '%s' (letters, digits, '_'; at "
+					   "most 55)",
+					   optarg);
+			s->module_name = optarg;
+			break;
+		}
+		case 'o':
+			if (!*optarg)
+				return bad("%s: empty output file name", "-o");
+			s->output_file = optarg;
+			break;
+		case 'c':
+			if (!*optarg)
+				return bad("%s: empty command", "-c");
+			s->target_cmd = optarg;
+			break;
+		case 'x':
+			if (!parse_int(optarg, 1, 0x7fffffff, &v))
+				return bad("invalid process id '%s'", optarg);
+			s->target_pid = (int)v;
+			break;
+		case 'L':
+		case 'l':
+			s->list_probe = optarg;
+			s->list_with_vars = c == 'L';
+			break;
+		case 'I':
+			VEC_PUSH(s->arena, s->include_dirs, optarg);
+			break;
+		case 'D': {
+			size_t n = strcspn(optarg, "=");
+
+			if (!is_c_identifier(optarg, n))
+				return bad("invalid -D '%s' (expected NAME or NAME=VALUE)", optarg);
+			VEC_PUSH(s->arena, s->defines, optarg);
+			break;
+		}
+		case 'g':
+			s->guru = true;
+			break;
+		case 'r':
+			if (!*optarg)
+				return bad("%s: empty kernel release", "-r");
+			if (strchr(optarg, '/'))
+				s->kernel_build_dir = optarg;
+			else
+				s->kernel_release = optarg;
+			break;
+		case 'u':
+			s->unoptimized = true;
+			break;
+		case 'w':
+			s->suppress_warnings = true;
+			break;
+		case 'V':
+		case OPT_VERSION:
+			printf("stapmark %s (SystemTap language level %s)\n", STAPMARK_VERSION,
+			       s->stap_version);
+			return OPTIONS_EXIT_OK;
+		case OPT_HELP:
+			options_usage(stdout);
+			return OPTIONS_EXIT_OK;
+		case OPT_AS_TAPSET:
+			s->as_tapset = true;
+			break;
+		case ':':
+			if (optopt)
+				fprintf(stderr,
+					"stapmark: option -%c needs an argument (try --help)\n",
+					optopt);
+			else
+				bad("option '%s' needs an argument", argv[optind - 1]);
+			return OPTIONS_EXIT_ERROR;
+		default:
+			if (optopt && optopt < 256)
+				fprintf(stderr, "stapmark: unknown option -%c (try --help)\n",
+					optopt);
+			else
+				bad("unknown option '%s'", argv[optind - 1]);
+			return OPTIONS_EXIT_ERROR;
+		}
+	}
+	if (s->target_cmd && s->target_pid > 0)
+		return bad("%s cannot be used together", "-c and -x");
+	if (!s->script_text && !s->list_probe) {
+		if (optind >= argc)
+			return bad("%s", "no script given: FILE or -e SCRIPT");
+		s->script_file = argv[optind++];
+	}
+	s->args = argv + optind;
+	s->nargs = argc - optind;
+	return OPTIONS_RUN;
+}

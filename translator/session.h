@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef STAPMARK_SESSION_H
+#define STAPMARK_SESSION_H
+/*
+ * What one stapmark run knows: the options, the script arguments and the
+ * facts about the target that preprocessor conditions ask (kernel version,
+ * architecture, kernel config).  Filled by options.c, read by every pass.
+ */
+#include <stdbool.h>
+
+#include "arena.h"
+
+struct session {
+	struct arena *arena;
+
+	/* Options (see options.c for their meaning). */
+	const char *script_file; /* NULL with -e */
+	const char *script_text; /* -e */
+	char **args; /* script arguments: $1 is args[0] */
+	int nargs;
+	int last_pass; /* -p; 5 when not given */
+	int verbose;
+	bool keep_tmpdir, guru, unoptimized, suppress_warnings;
+	bool as_tapset; /* --as-tapset: parse the script as a tapset file */
+	const char *module_name, *output_file, *target_cmd;
+	int target_pid;
+	const char *list_probe; /* -L or -l argument */
+	bool list_with_vars; /* -L */
+	VEC(const char *) include_dirs;
+	VEC(const char *) defines; /* -D NAME[=VALUE] */
+
+	/* Target facts for %( %) conditions. */
+	const char *kernel_release; /* "6.1.0-13-amd64" */
+	const char *kernel_build_dir; /* may be NULL */
+	const char *arch; /* stap's name: x86_64, i386, arm64, ... */
+	const char *runtime; /* "kernel" */
+	const char *stap_version; /* systemtap_v: the language level we follow */
+	const char *privilege; /* systemtap_privilege */
+
+	/* Kernel config, read on first use of a CONFIG_ condition. */
+	bool config_loaded;
+	VEC(const char *) config; /* "CONFIG_X=value" lines */
+};
+
+void session_init(struct session *s, struct arena *a);
+/* Fill in defaults for what the options left unset (release, arch). */
+void session_finish(struct session *s);
+/* Value of a CONFIG_ option ("y", "m", "\"str\"", "42"), NULL if unset. */
+const char *session_kconfig(struct session *s, const char *name, int len);
+#endif

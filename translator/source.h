@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef STAPMARK_SOURCE_H
+#define STAPMARK_SOURCE_H
+/*
+ * Script sources and the error messages that point into them:
+ *   file:line:col: parse error: MESSAGE
+ *       the source line
+ *       ^
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "arena.h"
+
+struct source {
+	const char *name; /* file name, "<input>" for -e, "command line argument $N" */
+	const char *text; /* NUL-terminated (an embedded NUL just ends a line early) */
+	size_t len;
+};
+
+struct srcpos {
+	const struct source *src;
+	int line, col; /* from 1; col counts bytes, tabs as one */
+};
+
+struct source *source_from_string(struct arena *a, const char *name, const char *text, size_t len);
+/* Returns NULL and prints "stapmark: cannot read NAME: REASON" on failure. */
+struct source *source_from_file(struct arena *a, const char *path);
+
+/* Count of errors reported so far (all sources); the driver exits 1 if any. */
+extern int diag_errors;
+/* Where messages go; NULL means stderr (the fuzzer silences them). */
+extern FILE *diag_file;
+/* Stop printing after this many errors (they are still counted). */
+#define DIAG_MAX_SHOWN 20
+
+/* "file:line:col: KIND: message" + source line + caret. */
+void diag_error(struct srcpos pos, const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+#endif
