@@ -130,6 +130,20 @@ static const char *object_name(const struct marker *m)
 	return o && o->name ? o->name : "?";
 }
 
+/*
+ * Turn a site off.  A thread may have seen state set just before we clear it
+ * and be on its way into the read side: it must find NULL, not an array we
+ * may free after a grace period it is not part of.
+ */
+static void site_off(struct marker *m)
+{
+	host_assign(m->probes, NULL);
+	if (m->state) {
+		__atomic_store_n(&m->state, 0, __ATOMIC_RELAXED);
+		__atomic_sub_fetch(m->semaphore, 1, __ATOMIC_RELAXED);
+	}
+}
+
 /* Turn one site on or off to match its entry; keep the SDT semaphore in step. */
 static void update_site(struct marker_entry *e, struct marker *m)
 {
@@ -143,16 +157,7 @@ static void update_site(struct marker_entry *e, struct marker *m)
 			__atomic_add_fetch(m->semaphore, 1, __ATOMIC_RELAXED);
 		}
 	} else {
-		/*
-		 * A thread may have seen state set just before we clear it and
-		 * be on its way into the read side: it must find NULL, not an
-		 * array we may free after a grace period it is not part of.
-		 */
-		host_assign(m->probes, NULL);
-		if (m->state) {
-			__atomic_store_n(&m->state, 0, __ATOMIC_RELAXED);
-			__atomic_sub_fetch(m->semaphore, 1, __ATOMIC_RELAXED);
-		}
+		site_off(m);
 	}
 }
 
@@ -474,11 +479,7 @@ static void remove_site(struct marker *m)
 			break;
 		}
 	}
-	if (m->state) {
-		__atomic_store_n(&m->state, 0, __ATOMIC_RELAXED);
-		__atomic_sub_fetch(m->semaphore, 1, __ATOMIC_RELAXED);
-	}
-	host_assign(m->probes, NULL);
+	site_off(m);
 	m->next = NULL;
 	m->object = NULL;
 	put_entry(e);
