@@ -25,23 +25,31 @@ TREE_RPATH := -Wl,-rpath,$(ABS_B)/lib
 SANITIZE_ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 SANITIZE_TSAN := -fsanitize=thread
 
+# Fragments add to these: what `all` builds, what `check` and `bench` need.
+ALL_TARGETS :=
+CHECK_PREREQS :=
+BENCH_PREREQS :=
+
 include runtime/user/libmarkers.mk
 include translator/translator.mk
 include examples/user/examples.mk
 include bench/bench.mk
+# Components added as they land (each fragment owns its variables' prefix).
+-include $(wildcard runtime/stp/stp.mk runtime/kernel/kernel.mk guest/guest.mk \
+	examples/kernel/examples.mk bench/kernel/bench-kernel.mk)
 include testsuite/testsuite.mk
 include doc/doc.mk
 
 .PHONY: all demo check bench install clean format
-all: libmarkers stapmark examples
+all: libmarkers stapmark examples $(ALL_TARGETS)
 
 demo: all
 	@$(SHELL) examples/user/demo.sh $(B)
 
-check: all testsuite-programs
+check: all testsuite-programs $(CHECK_PREREQS)
 	@$(SHELL) testsuite/run-check $(B) $(RUNTEST)
 
-bench: all bench-programs
+bench: all bench-programs $(BENCH_PREREQS)
 	@$(SHELL) bench/run $(B)
 
 clean:
