@@ -53,3 +53,56 @@ struct decl *decl_new(struct arena *a, enum decl_kind kind, struct srcpos pos)
 	d->pos = pos;
 	return d;
 }
+
+/* Copy a vector's storage into the arena (the elements themselves are
+ * copied by the caller where they own nodes). */
+#define VEC_DUP(arena, dst, src)                                                    \
+	do {                                                                        \
+		(dst).n = (dst).cap = (src).n;                                      \
+		(dst).v = NULL;                                                     \
+		if ((src).n) {                                                      \
+			(dst).v = arena_alloc((arena), sizeof(*(src).v) * (src).n); \
+			for (int i_ = 0; i_ < (src).n; i_++)                        \
+				(dst).v[i_] = (src).v[i_];                          \
+		}                                                                   \
+	} while (0)
+
+struct expr *expr_clone(struct arena *a, const struct expr *e)
+{
+	if (!e)
+		return NULL;
+	struct expr *c = arena_alloc(a, sizeof(*c));
+
+	*c = *e;
+	c->a = expr_clone(a, e->a);
+	c->b = expr_clone(a, e->b);
+	c->c = expr_clone(a, e->c);
+	VEC_DUP(a, c->args, e->args);
+	for (int i = 0; i < c->args.n; i++)
+		c->args.v[i] = expr_clone(a, e->args.v[i]);
+	VEC_DUP(a, c->comps, e->comps);
+	for (int i = 0; i < c->comps.n; i++)
+		c->comps.v[i].index = expr_clone(a, e->comps.v[i].index);
+	return c;
+}
+
+struct stmt *stmt_clone(struct arena *a, const struct stmt *s)
+{
+	if (!s)
+		return NULL;
+	struct stmt *c = arena_alloc(a, sizeof(*c));
+
+	*c = *s;
+	c->e = expr_clone(a, s->e);
+	c->init = expr_clone(a, s->init);
+	c->step = expr_clone(a, s->step);
+	c->body = stmt_clone(a, s->body);
+	c->other = stmt_clone(a, s->other);
+	VEC_DUP(a, c->stmts, s->stmts);
+	for (int i = 0; i < c->stmts.n; i++)
+		c->stmts.v[i] = stmt_clone(a, s->stmts.v[i]);
+	VEC_DUP(a, c->keys, s->keys);
+	c->array = expr_clone(a, s->array);
+	c->limit = expr_clone(a, s->limit);
+	return c;
+}

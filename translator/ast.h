@@ -13,6 +13,10 @@
 #include "source.h"
 
 enum type { TYPE_UNKNOWN, TYPE_LONG, TYPE_STRING, TYPE_STATS };
+
+/* Filled by pass 2 (elab.h); NULL after pass 1. */
+struct symbol;
+struct function;
 extern const char *const type_name[];
 
 /* Operators of unary, binary and assignment expressions. */
@@ -114,6 +118,11 @@ struct expr {
 	struct expr *a, *b, *c;
 	expr_vec args;
 	VEC(struct target_comp) comps;
+	/* Pass 2: the variable or function named, the context value of a
+	 * target expression (enum context_kind) and its argument number. */
+	struct symbol *sym;
+	struct function *fn;
+	int ctx, ctx_arg;
 };
 
 enum stmt_kind {
@@ -135,6 +144,7 @@ enum stmt_kind {
 struct foreach_key {
 	struct srcpos pos;
 	const char *name;
+	struct symbol *sym; /* pass 2 */
 };
 
 typedef VEC(struct stmt *) stmt_vec;
@@ -157,6 +167,7 @@ struct stmt {
 	struct expr *limit;
 	bool key_brackets; /* keys were written in [...] */
 	const char *catch_var; /* TRY: NULL if none */
+	struct symbol *value_sym, *catch_sym; /* pass 2 */
 };
 
 /* A probe point: kernel.function("f").return? and its condition. */
@@ -205,6 +216,8 @@ struct decl {
 	bool wrap;
 	int64_t size; /* 0: none */
 	struct expr *init;
+	struct function *fn; /* pass 2: FUNCTION */
+	const struct script *file; /* the script that holds it */
 };
 
 struct script {
@@ -216,4 +229,8 @@ struct script {
 struct expr *expr_new(struct arena *a, enum expr_kind kind, struct srcpos pos);
 struct stmt *stmt_new(struct arena *a, enum stmt_kind kind, struct srcpos pos);
 struct decl *decl_new(struct arena *a, enum decl_kind kind, struct srcpos pos);
+
+/* Deep copies (pass 2 gives each derived probe its own body). */
+struct expr *expr_clone(struct arena *a, const struct expr *e);
+struct stmt *stmt_clone(struct arena *a, const struct stmt *s);
 #endif

@@ -2,7 +2,7 @@
 /*
  * stapmark: command-line entry.  `stapmark --dump-markers` lists marker
  * tables; everything else is the SystemTap-language translator, of which
- * pass 1 (parse, -p1) exists so far.
+ * passes 1 (parse, -p1) and 2 (elaborate, -p2, -L, -l) exist so far.
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "dump_markers.h"
+#include "elab.h"
 #include "options.h"
 #include "pass1.h"
 #include "print.h"
@@ -42,48 +43,95 @@ static void clock_report(const struct pass_clock *c)
 			(now.real.tv_nsec - c->real.tv_nsec) / 1000000);
 }
 
+static FILE *open_output(struct session *s)
+{
+	FILE *out = stdout;
+
+	if (s->output_file && !(out = fopen(s->output_file, "w")))
+		perror(s->output_file);
+	return out;
+}
+
+static int close_output(struct session *s, FILE *out)
+{
+	if (out != stdout && fclose(out)) {
+		perror(s->output_file);
+		return 1;
+	}
+	return 0;
+}
+
+static void report_errors(void)
+{
+	if (diag_errors > DIAG_MAX_SHOWN)
+		fprintf(stderr, "stapmark: %d more errors not shown\n",
+			diag_errors - DIAG_MAX_SHOWN);
+}
+
 static int translate(struct session *s)
 {
 	struct pass_clock clk;
+	macro_vec macros = {0};
 	int nlib;
 
-	if (s->list_probe) {
-		fprintf(stderr, "stapmark: -%c (list probe points) is not implemented yet\n",
-			s->list_with_vars ? 'L' : 'l');
-		return 1;
-	}
 	clock_start(&clk);
-	struct script *script = pass1(s, &nlib);
+	if (s->list_probe) {
+		for (int i = 0; i < s->include_dirs.n; i++)
+			pass1_load_macros(s, s->include_dirs.v[i], &macros);
+		int rc = diag_errors ? 1 : list_probes(s, &macros);
+
+		report_errors();
+		return rc;
+	}
+	struct script *script = pass1(s, &nlib, &macros);
 
 	if (s->verbose) {
 		fprintf(stderr, "Pass 1: parsed user script and %d library scripts ", nlib);
 		clock_report(&clk);
 	}
 	if (!script || diag_errors) {
-		if (diag_errors > DIAG_MAX_SHOWN)
-			fprintf(stderr, "stapmark: %d more errors not shown\n",
-				diag_errors - DIAG_MAX_SHOWN);
+		report_errors();
 		fprintf(stderr, "Pass 1: parse failed.\n");
 		return 1;
 	}
 	if (s->last_pass == 1) {
-		FILE *out = stdout;
+		FILE *out = open_output(s);
 
-		if (s->output_file && !(out = fopen(s->output_file, "w"))) {
-			perror(s->output_file);
+		if (!out)
 			return 1;
-		}
 		print_script(out, script);
-		if (out != stdout && fclose(out)) {
-			perror(s->output_file);
+		return close_output(s, out);
+	}
+	clock_start(&clk);
+	struct program *prog = pass2(s, script, &macros);
+
+	if (!prog) {
+		report_errors();
+		fprintf(stderr, "Pass 2: analysis failed.\n");
+		return 1;
+	}
+	if (s->verbose) {
+		fprintf(stderr,
+			"Pass 2: analyzed script: %d probe%s, %d function%s, %d embed%s, "
+			"%d global%s, %d of %d library scripts used ",
+			prog->probes.n, prog->probes.n == 1 ? "" : "s", prog->functions.n,
+			prog->functions.n == 1 ? "" : "s", prog->embeds.n,
+			prog->embeds.n == 1 ? "" : "s", prog->globals.n,
+			prog->globals.n == 1 ? "" : "s", prog->nincluded, prog->nlibrary);
+		clock_report(&clk);
+	}
+	if (s->last_pass == 2) {
+		FILE *out = open_output(s);
+
+		if (!out)
 			return 1;
-		}
-		return 0;
+		print_program(out, prog, s->verbose >= 2);
+		return close_output(s, out);
 	}
 	/* No fake output: say plainly where the translator stops today. */
 	fprintf(stderr,
-		"stapmark: pass 2 (elaborate) is not implemented yet, so -p%d cannot be done; "
-		"only -p1 (parse) is\n",
+		"stapmark: pass 3 (translate) is not implemented yet, so -p%d cannot be done; "
+		"-p1 and -p2 are\n",
 		s->last_pass);
 	return 1;
 }

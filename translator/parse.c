@@ -665,7 +665,7 @@ static void foreach_key(struct parser *p, struct stmt *s)
 {
 	const struct token *t = expect_name(p, "foreach key variable");
 
-	VEC_PUSH(p->a, s->keys, ((struct foreach_key){t->pos, tok_text(p, t)}));
+	VEC_PUSH(p->a, s->keys, ((struct foreach_key){t->pos, tok_text(p, t), NULL}));
 	set_sort(p, s, t, s->keys.n, sort_mark(p));
 }
 

@@ -88,30 +88,34 @@ void pass1_tapset_dirs(struct session *s)
 	}
 }
 
+int pass1_tapset_subdirs(struct session *s, const char *dir, const char *out[4])
+{
+	out[0] = dir;
+	out[1] = arena_printf(s->arena, "%s/%s", dir, "linux");
+	out[2] = arena_printf(s->arena, "%s/%s", dir, s->arch);
+	out[3] = arena_printf(s->arena, "%s/linux/%s", dir, s->arch);
+	return 4;
+}
+
 int pass1_load_macros(struct session *s, const char *dir, macro_vec *macros)
 {
-	const char *subdirs[] = {
-		dir,
-		arena_printf(s->arena, "%s/%s", dir, "linux"),
-		arena_printf(s->arena, "%s/%s", dir, s->arch),
-		arena_printf(s->arena, "%s/linux/%s", dir, s->arch),
-	};
+	const char *subdirs[4];
 	int n = 0;
 
+	pass1_tapset_subdirs(s, dir, subdirs);
 	for (int k = 0; k < 4; k++)
 		n += load_macro_dir(s, subdirs[k], macros);
 	return n;
 }
 
-struct script *pass1(struct session *s, int *nlibrary)
+struct script *pass1(struct session *s, int *nlibrary, macro_vec *macros)
 {
-	macro_vec macros = {0};
 	struct source *src;
 	int errors = diag_errors;
 
 	*nlibrary = 0;
 	for (int i = 0; i < s->include_dirs.n; i++)
-		*nlibrary += pass1_load_macros(s, s->include_dirs.v[i], &macros);
+		*nlibrary += pass1_load_macros(s, s->include_dirs.v[i], macros);
 	if (diag_errors != errors)
 		return NULL;
 	if (s->script_text)
@@ -125,5 +129,5 @@ struct script *pass1(struct session *s, int *nlibrary)
 		diag_errors++;
 		return NULL;
 	}
-	return parse_script(s, src, &macros, s->as_tapset);
+	return parse_script(s, src, macros, s->as_tapset);
 }

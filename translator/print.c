@@ -304,7 +304,7 @@ static void print_expr_base(FILE *f, const struct expr *e)
 	}
 }
 
-static void print_stmt(FILE *f, const struct stmt *s, int ind);
+void print_stmt(FILE *f, const struct stmt *s, int ind);
 
 /* The body of if/while/for/foreach, after its header. */
 static void print_body(FILE *f, const struct stmt *s, int ind)
@@ -346,7 +346,7 @@ static void print_foreach(FILE *f, const struct stmt *s, int ind)
 }
 
 /* Prints s without leading indentation and without a final newline. */
-static void print_stmt(FILE *f, const struct stmt *s, int ind)
+void print_stmt(FILE *f, const struct stmt *s, int ind)
 {
 	switch (s->kind) {
 	case ST_NULL:
@@ -442,7 +442,7 @@ static void print_stmt(FILE *f, const struct stmt *s, int ind)
 	}
 }
 
-static void print_point(FILE *f, const struct probe_point *pp)
+void print_point(FILE *f, const struct probe_point *pp)
 {
 	for (int i = 0; i < pp->comps.n; i++) {
 		const struct probe_comp *c = &pp->comps.v[i];

@@ -13,4 +13,6 @@
 
 void print_script(FILE *f, const struct script *s);
 void print_expr(FILE *f, const struct expr *e);
+void print_stmt(FILE *f, const struct stmt *s, int indent);
+void print_point(FILE *f, const struct probe_point *pp);
 #endif

@@ -86,20 +86,56 @@ static void show_line(const struct source *src, int line, int col)
 	fputs("^\n", diag_out());
 }
 
-void diag_error(struct srcpos pos, const char *kind, const char *fmt, ...)
+static void diag_vprint(struct srcpos pos, const char *kind, const char *fmt, va_list ap)
 {
-	va_list ap;
-
-	if (++diag_errors > DIAG_MAX_SHOWN)
-		return;
 	if (pos.src)
 		fprintf(diag_out(), "%s:%d:%d: %s: ", pos.src->name, pos.line, pos.col, kind);
 	else
 		fprintf(diag_out(), "stapmark: %s: ", kind);
-	va_start(ap, fmt);
 	vfprintf(diag_out(), fmt, ap);
-	va_end(ap);
 	fputc('\n', diag_out());
 	if (pos.src)
 		show_line(pos.src, pos.line, pos.col);
+}
+
+bool diag_no_warnings;
+int diag_warnings;
+/* Whether the last message was shown, so that its notes follow it or not. */
+static bool diag_last_shown;
+
+void diag_warning(struct srcpos pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	diag_last_shown = false;
+	if (diag_no_warnings || ++diag_warnings > DIAG_MAX_SHOWN)
+		return;
+	diag_last_shown = true;
+	va_start(ap, fmt);
+	diag_vprint(pos, "warning", fmt, ap);
+	va_end(ap);
+}
+
+void diag_note(struct srcpos pos, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!diag_last_shown)
+		return;
+	va_start(ap, fmt);
+	diag_vprint(pos, "note", fmt, ap);
+	va_end(ap);
+}
+
+void diag_error(struct srcpos pos, const char *kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	diag_last_shown = false;
+	if (++diag_errors > DIAG_MAX_SHOWN)
+		return;
+	diag_last_shown = true;
+	va_start(ap, fmt);
+	diag_vprint(pos, kind, fmt, ap);
+	va_end(ap);
 }

@@ -38,4 +38,13 @@ extern FILE *diag_file;
 /* "file:line:col: KIND: message" + source line + caret. */
 void diag_error(struct srcpos pos, const char *kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* "file:line:col: warning: message" + line + caret; nothing with -w
+ * (diag_no_warnings).  Not counted as an error. */
+extern bool diag_no_warnings;
+extern int diag_warnings;
+void diag_warning(struct srcpos pos, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A follow-up to the last error or warning ("first inferred here"). */
+void diag_note(struct srcpos pos, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #endif

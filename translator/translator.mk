@@ -38,3 +38,15 @@ fuzz: $(B)/fuzz/parse_fuzz
 	cp -n testsuite/parseok/*.stp testsuite/parseko/*.stp $(B)/fuzz/corpus/ 2>/dev/null || true
 	cd $(B)/fuzz && ./parse_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 		-rss_limit_mb=2048 -max_len=8192 corpus
+
+# stapmark under AddressSanitizer+UBSan (leaks included), for the testsuite's
+# "no input crashes or leaks" runs over every parse and semantic case.
+$(B)/asan/obj/stapmark/%.o: %.c $(STAPMARK_HDRS) config.mk
+	@mkdir -p $(@D)
+	$(CC) $(STAPMARK_CFLAGS) $(SANITIZE_ASAN) -c $< -o $@
+
+$(B)/asan/bin/stapmark: $(patsubst %.c,$(B)/asan/obj/stapmark/%.o,$(STAPMARK_SRCS))
+	@mkdir -p $(@D)
+	$(CC) $(SANITIZE_ASAN) -o $@ $^ $(ELF_LIBS)
+
+CHECK_PREREQS += $(B)/asan/bin/stapmark

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Checks after typing: writes to read-only context values, warnings for
+ * variables that are never read or never written and for statements that
+ * do nothing, and the elision of what does nothing (skipped with -u, as
+ * stap's optimizer is).  Warnings go away with -w.
+ */
+#include <string.h>
+
+#include "elab_internal.h"
+
+struct checking {
+	struct elab *e;
+	bool optimize;
+};
+
+/* Whether evaluating x can change anything or print. */
+static bool has_side_effects(const struct expr *x)
+{
+	if (!x)
+		return false;
+	switch (x->kind) {
+	case EX_ASSIGN:
+	case EX_PREINC:
+	case EX_POSTINC:
+	case EX_CALL:
+	case EX_EMBEDDED:
+		return true;
+	case EX_BINARY:
+		/* Division may fail at run time: that is an effect to keep. */
+		if (x->op == OP_DIV || x->op == OP_MOD)
+			return true;
+		break;
+	default:
+		break;
+	}
+	if (has_side_effects(x->a) || has_side_effects(x->b) || has_side_effects(x->c))
+		return true;
+	for (int i = 0; i < x->args.n; i++)
+		if (has_side_effects(x->args.v[i]))
+			return true;
+	for (int i = 0; i < x->comps.n; i++)
+		if (has_side_effects(x->comps.v[i].index))
+			return true;
+	return false;
+}
+
+static void check_writable(struct checking *c, const struct expr *target, const char *how)
+{
+	if (!target || target->kind != EX_TARGET)
+		return;
+	const struct derived_probe *p = c->e->probe;
+	bool marker = p && (p->kind == PK_PROCESS_MARK || p->kind == PK_KERNEL_MARK);
+
+	diag_error(target->pos, "semantic error", "cannot %s %s: %s", how, target->name,
+		   marker ? "marker arguments are read-only"
+			  : "target variables are read-only here");
+}
+
+static void check_expr(struct checking *c, const struct expr *x)
+{
+	if (!x)
+		return;
+	if (x->kind == EX_ASSIGN)
+		check_writable(c, x->a, "assign to");
+	else if (x->kind == EX_PREINC || x->kind == EX_POSTINC)
+		check_writable(c, x->a, x->op == OP_INC ? "increment" : "decrement");
+	else if (x->kind == EX_UNARY && x->op == OP_ADDR && x->a->kind == EX_TARGET &&
+		 x->a->ctx != CTX_NONE)
+		diag_error(x->pos, "semantic error",
+			   "cannot take the address of %s: it is a value, not a variable",
+			   x->a->name);
+	check_expr(c, x->a);
+	check_expr(c, x->b);
+	check_expr(c, x->c);
+	for (int i = 0; i < x->args.n; i++)
+		check_expr(c, x->args.v[i]);
+}
+
+/* An assignment whose only effect is on a local nobody reads. */
+static const struct symbol *dead_store(const struct expr *x)
+{
+	if (x->kind != EX_ASSIGN || x->a->kind != EX_SYMBOL || !x->a->sym)
+		return NULL;
+	const struct symbol *s = x->a->sym;
+
+	if (s->kind != SYM_LOCAL || s->read || has_side_effects(x->b))
+		return NULL;
+	return s;
+}
+
+static void check_stmt(struct checking *c, struct stmt *st);
+
+static void check_block(struct checking *c, struct stmt *st)
+{
+	int out = 0;
+
+	for (int i = 0; i < st->stmts.n; i++) {
+		struct stmt *s = st->stmts.v[i];
+
+		check_stmt(c, s);
+		if (s->kind == ST_EXPR && c->optimize) {
+			const struct symbol *dead = dead_store(s->e);
+
+			if (dead) {
+				diag_warning(s->e->pos,
+					     "eliding assignment to '%s': it is never read",
+					     dead->name);
+				continue;
+			}
+			if (!has_side_effects(s->e) && s->e->kind != EX_ASSIGN) {
+				diag_warning(s->e->pos, "eliding side-effect-free expression");
+				continue;
+			}
+		}
+		st->stmts.v[out++] = s;
+	}
+	st->stmts.n = out;
+}
+
+static void check_stmt(struct checking *c, struct stmt *st)
+{
+	if (!st)
+		return;
+	switch (st->kind) {
+	case ST_BLOCK:
+		check_block(c, st);
+		return;
+	case ST_DELETE:
+		check_writable(c, st->e, "delete");
+		check_expr(c, st->e);
+		return;
+	default:
+		break;
+	}
+	check_expr(c, st->e);
+	check_expr(c, st->init);
+	check_expr(c, st->step);
+	check_expr(c, st->limit);
+	check_stmt(c, st->body);
+	check_stmt(c, st->other);
+}
+
+static void warn_locals(struct elab *e, const symbol_vec *locals)
+{
+	for (int i = 0; i < locals->n; i++) {
+		const struct symbol *s = locals->v[i];
+
+		if (s->read && !s->written)
+			diag_warning(s->pos, "never-assigned local variable '%s'", s->name);
+	}
+	(void)e;
+}
+
+void check_program(struct elab *e)
+{
+	struct checking c = {.e = e, .optimize = !e->s->unoptimized};
+
+	for (int i = 0; i < e->prog->probes.n; i++) {
+		struct derived_probe *p = e->prog->probes.v[i];
+
+		e->probe = p;
+		check_expr(&c, p->cond);
+		check_stmt(&c, p->body);
+		warn_locals(e, &p->locals);
+	}
+	e->probe = NULL;
+	for (int i = 0; i < e->prog->functions.n; i++) {
+		struct function *f = e->prog->functions.v[i];
+
+		if (f->decl->body)
+			check_stmt(&c, f->decl->body);
+		warn_locals(e, &f->locals);
+	}
+	/* Globals: keep the used ones; say so for the script's own unused ones. */
+	for (int i = 0; i < e->globals.n; i++) {
+		struct symbol *g = e->globals.v[i];
+
+		if (g->read || g->written) {
+			if (g->read && !g->written && !g->decl->init && !g->decl->file->library)
+				diag_warning(g->pos, "never-assigned global variable '%s'",
+					     g->name);
+			VEC_PUSH(e->a, e->prog->globals, g);
+		} else if (!g->decl->file->library) {
+			diag_warning(g->pos, "eliding unused variable '%s'", g->name);
+		}
+	}
+	/* The script's functions nobody calls. */
+	const struct script *user = e->units.v[0].script;
+
+	for (int k = 0; k < user->decls.n; k++) {
+		const struct decl *d = user->decls.v[k];
+
+		if (d->kind == DECL_FUNCTION && (!d->fn || !d->fn->used))
+			diag_warning(d->pos, "eliding unused function '%s'", d->name);
+	}
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef STAPMARK_ELAB_H
+#define STAPMARK_ELAB_H
+/*
+ * Pass 2, elaboration: what the parsed script means.  The result is a
+ * `struct program`: the probes to attach (aliases expanded, wildcards
+ * matched, markers found in their tables), the globals and the functions
+ * actually used, every expression typed and every name bound to its
+ * symbol.  Pass 3 generates code from exactly this.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ast.h"
+#include "format.h"
+#include "preprocess.h"
+#include "session.h"
+
+/* Array keys a global may have (stap's limit). */
+#define ELAB_MAX_KEYS 9
+/* Arguments a marker may carry (include/stapmark/marker.h). */
+#define ELAB_MAX_MARKER_ARGS 12
+
+enum sym_kind { SYM_LOCAL, SYM_PARAM, SYM_GLOBAL };
+
+struct symbol {
+	enum sym_kind kind;
+	const char *name;
+	struct srcpos pos; /* declaration, or first use of a local */
+	enum type type; /* of the value (of the elements for an array) */
+	struct srcpos type_pos; /* where the type was first inferred */
+	int arity; /* -1: not known yet, 0: scalar, N: array with N keys */
+	struct srcpos arity_pos;
+	enum type keys[ELAB_MAX_KEYS];
+	struct srcpos key_pos[ELAB_MAX_KEYS];
+	struct decl *decl; /* SYM_GLOBAL */
+	bool read, written; /* the program reads / writes it */
+	bool hist; /* a statistic some code asks a histogram of */
+	bool reported; /* its unresolved type was reported */
+};
+
+typedef VEC(struct symbol *) symbol_vec;
+
+struct function {
+	struct decl *decl;
+	const char *name;
+	symbol_vec params;
+	symbol_vec locals;
+	enum type ret;
+	struct srcpos ret_pos;
+	bool used; /* reached from a probe */
+	bool resolved; /* its body has been bound */
+};
+
+enum probe_kind {
+	PK_BEGIN,
+	PK_END,
+	PK_ERROR,
+	PK_NEVER,
+	PK_TIMER,
+	PK_PROCESS_MARK,
+	PK_KERNEL_MARK,
+	PK_PROCESS_FUNCTION,
+	PK_KERNEL_FUNCTION,
+};
+
+/* What a target expression ($arg1, $name...) stands for. */
+enum context_kind {
+	CTX_NONE,
+	CTX_ARG, /* marker argument ctx_arg (1-based) */
+	CTX_NAME, /* $name: the marker's name */
+	CTX_FORMAT, /* $format: the marker's format */
+	CTX_PARMS, /* $$parms / $$vars: "name=value ..." */
+	CTX_RETURN, /* $return of a .return function probe */
+};
+
+/* One probe to attach: a probe point after alias expansion and matching. */
+struct derived_probe {
+	enum probe_kind kind;
+	const char *pp; /* canonical point: process("/bin/x").mark("name") */
+	const char *written; /* the point(s) as the user wrote them */
+	struct srcpos pos; /* of the user's probe point */
+	struct stmt *body; /* alias prologues + the user body + epilogues */
+	struct expr *cond; /* `if (...)` conditions, and-ed; NULL if none */
+	symbol_vec locals;
+	int64_t priority; /* begin(N) / end(N) / error(N) */
+	/* PK_TIMER: period, or a rate for timer.hz */
+	int64_t period_ns, hz, randomize_ns;
+	/* marks and functions: the ELF file, or the kernel module */
+	const char *path;
+	const char *mark, *format;
+	struct marker_arg args[ELAB_MAX_MARKER_ARGS];
+	int nargs;
+	const char *function;
+	uint64_t address; /* function: symbol value */
+	bool is_return;
+};
+
+struct program {
+	struct session *s;
+	VEC(struct derived_probe *) probes;
+	symbol_vec globals; /* used ones, in declaration order */
+	VEC(struct function *) functions; /* used ones */
+	VEC(struct decl *) embeds; /* top-level %{ %} of the files used */
+	int nlibrary; /* tapset files parsed */
+	int nincluded; /* tapset files the script pulled in */
+};
+
+/* Pass 2, with the library macros pass 1 loaded.  Returns NULL after
+ * reporting errors. */
+struct program *pass2(struct session *s, struct script *user, const macro_vec *macros);
+
+/* -p2 output (like stap's): globals, functions, probes with their locals;
+ * with bodies when verbose (stap prints them at -vv). */
+void print_program(FILE *f, const struct program *p, bool bodies);
+
+/* -L / -l: list the probe points matching s->list_probe; exit status. */
+int list_probes(struct session *s, const macro_vec *macros);
+
+#endif
