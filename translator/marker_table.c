@@ -31,9 +31,6 @@ struct table_cache {
 	const char *err;
 };
 
-static struct table_cache *process_cache;
-static struct table_cache *kernel_cache;
-
 static void add_entry(struct arena *a, mark_vec *t, const char *name, const char *format,
 		      const char *object)
 {
@@ -69,7 +66,7 @@ const mark_vec *marker_table_process(struct session *s, const char *path, const 
 {
 	struct table_cache *c;
 
-	for (c = process_cache; c; c = c->next)
+	for (c = s->process_marks; c; c = c->next)
 		if (!strcmp(c->path, path))
 			break;
 	if (!c) {
@@ -77,8 +74,8 @@ const mark_vec *marker_table_process(struct session *s, const char *path, const 
 		c->path = arena_strndup(s->arena, path, strlen(path));
 		if (add_elf(s->arena, &c->table, path, c->path, &c->err) < 0 && !c->err)
 			c->err = "cannot read";
-		c->next = process_cache;
-		process_cache = c;
+		c->next = s->process_marks;
+		s->process_marks = c;
 	}
 	if (c->err) {
 		*err = c->err;
@@ -199,11 +196,13 @@ const mark_vec *marker_table_kernel(struct session *s, const char **sources)
 	struct arena *a = s->arena;
 	struct utsname u;
 
+	struct table_cache *kernel_cache = s->kernel_marks;
+
 	if (kernel_cache) {
 		*sources = kernel_cache->err;
 		return &kernel_cache->table;
 	}
-	kernel_cache = arena_alloc(a, sizeof(*kernel_cache));
+	s->kernel_marks = kernel_cache = arena_alloc(a, sizeof(*kernel_cache));
 	mark_vec *t = &kernel_cache->table;
 	const char *dir = s->kernel_build_dir;
 	const char *read = "";

@@ -37,6 +37,11 @@ struct session {
 	const char *stap_version; /* systemtap_v: the language level we follow */
 	const char *privilege; /* systemtap_privilege */
 
+	/* Tables read during pass 2, kept for the session (marker_table.c,
+	 * symtab.c); they live in the arena like everything else. */
+	void *process_marks, *kernel_marks;
+	void *process_syms, *kernel_syms;
+
 	/* Kernel config, read on first use of a CONFIG_ condition. */
 	bool config_loaded;
 	VEC(const char *) config; /* "CONFIG_X=value" lines */

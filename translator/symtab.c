@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -15,8 +16,6 @@ struct symtab_cache {
 	funcsym_vec syms;
 	const char *err;
 };
-
-static struct symtab_cache *cache;
 
 static void add_sym(struct arena *a, funcsym_vec *v, const char *name, uint64_t addr)
 {
@@ -84,16 +83,21 @@ static const char *read_elf(struct arena *a, const char *path, funcsym_vec *v)
 const funcsym_vec *symtab_process(struct session *s, const char *path, const char **err)
 {
 	struct symtab_cache *c;
+	struct stat st;
 
-	for (c = cache; c; c = c->next)
+	for (c = s->process_syms; c; c = c->next)
 		if (!strcmp(c->path, path))
 			break;
 	if (!c) {
 		c = arena_alloc(s->arena, sizeof(*c));
 		c->path = arena_strndup(s->arena, path, strlen(path));
-		c->err = read_elf(s->arena, path, &c->syms);
-		c->next = cache;
-		cache = c;
+		/* Only regular files: a FIFO or a device would block or never end. */
+		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+			c->err = arena_printf(s->arena, "%s: not a regular file", path);
+		else
+			c->err = read_elf(s->arena, path, &c->syms);
+		c->next = s->process_syms;
+		s->process_syms = c;
 	}
 	*err = c->err;
 	return c->err ? NULL : &c->syms;
@@ -118,23 +122,25 @@ static bool read_map(struct arena *a, const char *path, funcsym_vec *v)
 
 const funcsym_vec *symtab_kernel(struct session *s, const char **err)
 {
-	static funcsym_vec syms;
-	static bool loaded;
-	static const char *failed;
+	struct symtab_cache *c = s->kernel_syms;
 	struct utsname u;
 
-	*err = failed;
-	if (loaded)
-		return failed ? NULL : &syms;
-	loaded = true;
+	if (c) {
+		*err = c->err;
+		return c->err ? NULL : &c->syms;
+	}
+	s->kernel_syms = c = arena_alloc(s->arena, sizeof(*c));
 	uname(&u);
 	if (read_map(s->arena, arena_printf(s->arena, "%s/System.map", s->kernel_build_dir),
-		     &syms) ||
+		     &c->syms) ||
 	    read_map(s->arena, arena_printf(s->arena, "/boot/System.map-%s", s->kernel_release),
-		     &syms) ||
-	    (!strcmp(u.release, s->kernel_release) && read_map(s->arena, "/proc/kallsyms", &syms)))
-		return &syms;
-	*err = failed =
+		     &c->syms) ||
+	    (!strcmp(u.release, s->kernel_release) &&
+	     read_map(s->arena, "/proc/kallsyms", &c->syms))) {
+		*err = NULL;
+		return &c->syms;
+	}
+	*err = c->err =
 		arena_printf(s->arena, "no kernel symbol table (%s/System.map, /proc/kallsyms)",
 			     s->kernel_build_dir);
 	return NULL;

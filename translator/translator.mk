@@ -22,20 +22,21 @@ install-stapmark: stapmark
 # build/fuzz/corpus, crashes land in build/fuzz/ (crash-*, leak-*, timeout-*).
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
-FUZZ_SRCS := $(filter-out translator/main.c translator/dump_markers.c translator/markers_elf.c,\
-	$(wildcard translator/*.c)) translator/fuzz/parse_fuzz.c
+FUZZ_SRCS := $(filter-out translator/main.c translator/dump_markers.c,\
+	$(wildcard translator/*.c)) runtime/core/format.c translator/fuzz/parse_fuzz.c
 
 $(B)/fuzz/parse_fuzz: $(FUZZ_SRCS) $(STAPMARK_HDRS)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -Itranslator -g -O1 \
-		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		$(FUZZ_SRCS) -o $@
+	$(FUZZ_CC) -std=gnu11 $(WARN) -D_GNU_SOURCE -Iinclude -Itranslator -Iruntime/core \
+		$(ELF_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined $(FUZZ_SRCS) -o $@ $(ELF_LIBS)
 
 .PHONY: fuzz
 fuzz: $(B)/fuzz/parse_fuzz
 	@mkdir -p $(B)/fuzz/corpus
 	@# Seed a copy: libFuzzer writes into the corpus directories it is given.
-	cp -n testsuite/parseok/*.stp testsuite/parseko/*.stp $(B)/fuzz/corpus/ 2>/dev/null || true
+	cp -n testsuite/parseok/*.stp testsuite/parseko/*.stp testsuite/semok/*.stp \
+		testsuite/semko/*.stp $(B)/fuzz/corpus/ 2>/dev/null || true
 	cd $(B)/fuzz && ./parse_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 		-rss_limit_mb=2048 -max_len=8192 corpus
 

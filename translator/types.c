@@ -507,11 +507,14 @@ static enum type infer(struct typing *ty, struct expr *x, enum type want)
 
 		if (s) {
 			unify_arity(ty, s, x->args.n, x->pos);
-			for (int i = 0; i < x->args.n; i++)
-				unify_key(
-					ty, s, i,
-					infer(ty, x->args.v[i], i < ELAB_MAX_KEYS ? s->keys[i] : 0),
-					x->args.v[i]->pos);
+			for (int i = 0; i < x->args.n; i++) {
+				struct expr *k = x->args.v[i];
+
+				if (k) /* [k, *] in a: any key */
+					unify_key(ty, s, i,
+						  infer(ty, k, i < ELAB_MAX_KEYS ? s->keys[i] : 0),
+						  k->pos);
+			}
 		} else {
 			infer(ty, x->a, TYPE_UNKNOWN);
 		}
