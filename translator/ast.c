@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdio.h>
+#include <string.h>
+
 #include "ast.h"
 
 const char *const type_name[] = {"unknown", "long", "string", "stats"};
@@ -105,4 +108,68 @@ struct stmt *stmt_clone(struct arena *a, const struct stmt *s)
 	c->array = expr_clone(a, s->array);
 	c->limit = expr_clone(a, s->limit);
 	return c;
+}
+
+const char *string_value(struct arena *a, const char *raw)
+{
+	size_t n = strlen(raw);
+	char *out = arena_alloc(a, n + 1), *o = out;
+
+	for (const char *p = raw; *p;) {
+		if (*p != '\\' || !p[1]) {
+			*o++ = *p++;
+			continue;
+		}
+		p++;
+		switch (*p) {
+		case 'n':
+			*o++ = '\n';
+			p++;
+			break;
+		case 't':
+			*o++ = '\t';
+			p++;
+			break;
+		case 'r':
+			*o++ = '\r';
+			p++;
+			break;
+		case 'a':
+			*o++ = '\a';
+			p++;
+			break;
+		case 'b':
+			*o++ = '\b';
+			p++;
+			break;
+		case 'f':
+			*o++ = '\f';
+			p++;
+			break;
+		case 'v':
+			*o++ = '\v';
+			p++;
+			break;
+		case 'x': {
+			int v = 0, k = 0;
+
+			for (p++; k < 2 && strchr("0123456789abcdefABCDEF", *p) && *p; k++, p++)
+				v = v * 16 + (*p <= '9' ? *p - '0' : (*p | 32) - 'a' + 10);
+			*o++ = (char)v;
+			break;
+		}
+		default:
+			if (*p >= '0' && *p <= '7') {
+				int v = 0, k = 0;
+
+				for (; k < 3 && *p >= '0' && *p <= '7'; k++, p++)
+					v = v * 8 + (*p - '0');
+				*o++ = (char)v;
+			} else {
+				*o++ = *p++; /* \\ \" and anything else: the character */
+			}
+		}
+	}
+	*o = 0;
+	return out;
 }

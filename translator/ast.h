@@ -230,6 +230,9 @@ struct expr *expr_new(struct arena *a, enum expr_kind kind, struct srcpos pos);
 struct stmt *stmt_new(struct arena *a, enum stmt_kind kind, struct srcpos pos);
 struct decl *decl_new(struct arena *a, enum decl_kind kind, struct srcpos pos);
 
+/* The value of a string literal as written (stap's escapes undone). */
+const char *string_value(struct arena *a, const char *raw);
+
 /* Deep copies (pass 2 gives each derived probe its own body). */
 struct expr *expr_clone(struct arena *a, const struct expr *e);
 struct stmt *stmt_clone(struct arena *a, const struct stmt *s);

@@ -14,6 +14,12 @@ struct checking {
 	bool optimize;
 };
 
+/* Warnings are about the user's script, never about tapset code. */
+static bool in_user_script(const struct checking *c, struct srcpos pos)
+{
+	return pos.src == c->e->units.v[0].script->src;
+}
+
 /* Whether evaluating x can change anything or print. */
 static bool has_side_effects(const struct expr *x)
 {
@@ -103,13 +109,16 @@ static void check_block(struct checking *c, struct stmt *st)
 			const struct symbol *dead = dead_store(s->e);
 
 			if (dead) {
-				diag_warning(s->e->pos,
-					     "eliding assignment to '%s': it is never read",
-					     dead->name);
+				if (in_user_script(c, s->e->pos))
+					diag_warning(s->e->pos,
+						     "eliding assignment to '%s': it is never read",
+						     dead->name);
 				continue;
 			}
 			if (!has_side_effects(s->e) && s->e->kind != EX_ASSIGN) {
-				diag_warning(s->e->pos, "eliding side-effect-free expression");
+				if (in_user_script(c, s->e->pos))
+					diag_warning(s->e->pos,
+						     "eliding side-effect-free expression");
 				continue;
 			}
 		}
@@ -141,15 +150,61 @@ static void check_stmt(struct checking *c, struct stmt *st)
 	check_stmt(c, st->other);
 }
 
-static void warn_locals(struct elab *e, const symbol_vec *locals)
+/* Count the uses of each local left after elision (in `uses`). */
+static void count_uses_expr(const struct expr *x)
 {
-	for (int i = 0; i < locals->n; i++) {
-		const struct symbol *s = locals->v[i];
+	if (!x)
+		return;
+	if (x->sym && x->sym->kind == SYM_LOCAL)
+		x->sym->uses++;
+	count_uses_expr(x->a);
+	count_uses_expr(x->b);
+	count_uses_expr(x->c);
+	for (int i = 0; i < x->args.n; i++)
+		count_uses_expr(x->args.v[i]);
+	for (int i = 0; i < x->comps.n; i++)
+		count_uses_expr(x->comps.v[i].index);
+}
 
-		if (s->read && !s->written)
+static void count_uses(const struct stmt *st)
+{
+	if (!st)
+		return;
+	count_uses_expr(st->e);
+	count_uses_expr(st->init);
+	count_uses_expr(st->step);
+	count_uses_expr(st->array);
+	count_uses_expr(st->limit);
+	for (int i = 0; i < st->keys.n; i++)
+		if (st->keys.v[i].sym)
+			st->keys.v[i].sym->uses++;
+	if (st->value_sym)
+		st->value_sym->uses++;
+	if (st->catch_sym)
+		st->catch_sym->uses++;
+	count_uses(st->body);
+	count_uses(st->other);
+	for (int i = 0; i < st->stmts.n; i++)
+		count_uses(st->stmts.v[i]);
+}
+
+/* Warn about never-assigned locals; drop the locals elision left unused. */
+static void finish_locals(struct checking *c, symbol_vec *locals, const struct stmt *body)
+{
+	int out = 0;
+
+	for (int i = 0; i < locals->n; i++)
+		locals->v[i]->uses = 0;
+	count_uses(body);
+	for (int i = 0; i < locals->n; i++) {
+		struct symbol *s = locals->v[i];
+
+		if (s->read && !s->written && in_user_script(c, s->pos))
 			diag_warning(s->pos, "never-assigned local variable '%s'", s->name);
+		if (s->uses)
+			locals->v[out++] = s;
 	}
-	(void)e;
+	locals->n = out;
 }
 
 void check_program(struct elab *e)
@@ -162,7 +217,7 @@ void check_program(struct elab *e)
 		e->probe = p;
 		check_expr(&c, p->cond);
 		check_stmt(&c, p->body);
-		warn_locals(e, &p->locals);
+		finish_locals(&c, &p->locals, p->body);
 	}
 	e->probe = NULL;
 	for (int i = 0; i < e->prog->functions.n; i++) {
@@ -170,7 +225,7 @@ void check_program(struct elab *e)
 
 		if (f->decl->body)
 			check_stmt(&c, f->decl->body);
-		warn_locals(e, &f->locals);
+		finish_locals(&c, &f->locals, f->decl->body);
 	}
 	/* Globals: keep the used ones; say so for the script's own unused ones. */
 	for (int i = 0; i < e->globals.n; i++) {
@@ -181,7 +236,7 @@ void check_program(struct elab *e)
 				diag_warning(g->pos, "never-assigned global variable '%s'",
 					     g->name);
 			VEC_PUSH(e->a, e->prog->globals, g);
-		} else if (!g->decl->file->library) {
+		} else if (!g->decl->file->library && c.optimize) {
 			diag_warning(g->pos, "eliding unused variable '%s'", g->name);
 		}
 	}
@@ -191,7 +246,7 @@ void check_program(struct elab *e)
 	for (int k = 0; k < user->decls.n; k++) {
 		const struct decl *d = user->decls.v[k];
 
-		if (d->kind == DECL_FUNCTION && (!d->fn || !d->fn->used))
+		if (d->kind == DECL_FUNCTION && (!d->fn || !d->fn->used) && c.optimize)
 			diag_warning(d->pos, "eliding unused function '%s'", d->name);
 	}
 }

@@ -36,8 +36,9 @@ struct symbol {
 	struct srcpos key_pos[ELAB_MAX_KEYS];
 	struct decl *decl; /* SYM_GLOBAL */
 	bool read, written; /* the program reads / writes it */
-	bool hist; /* a statistic some code asks a histogram of */
+	const struct expr *hist; /* the first @hist_* of this statistic */
 	bool reported; /* its unresolved type was reported */
+	int uses; /* references left after elision (locals) */
 };
 
 typedef VEC(struct symbol *) symbol_vec;

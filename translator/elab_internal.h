@@ -32,6 +32,7 @@ struct elab {
 	const struct script *file;
 	symbol_vec *locals;
 	int loops;
+	bool in_condition; /* resolving a probe's `if (...)`: globals only */
 };
 
 /* library.c */

@@ -110,30 +110,41 @@ static bool visible(const struct decl *d, const struct script *from)
 	return !d->private_ || d->file == from;
 }
 
-struct function *library_function(struct elab *e, const char *name, const struct script *from)
+/* The function called name in sc that code of `from` can call; with
+ * private_only, only a private one of that very file. */
+static struct decl *find_function(const struct script *sc, const char *name,
+				  const struct script *from, bool private_only)
 {
-	for (int i = 0; i < e->units.n; i++) {
-		const struct script *sc = e->units.v[i].script;
+	for (int k = 0; k < sc->decls.n; k++) {
+		struct decl *d = sc->decls.v[k];
 
-		for (int k = 0; k < sc->decls.n; k++) {
-			struct decl *d = sc->decls.v[k];
-
-			if (d->kind != DECL_FUNCTION || strcmp(d->name, name) || !visible(d, from))
-				continue;
-			library_include(e, sc);
-			if (!d->fn) {
-				struct function *f = arena_alloc(e->a, sizeof(*f));
-
-				f->decl = d;
-				f->name = d->name;
-				f->ret = d->ret;
-				f->ret_pos = d->pos;
-				d->fn = f;
-			}
-			return d->fn;
-		}
+		if (d->kind == DECL_FUNCTION && !strcmp(d->name, name) && visible(d, from) &&
+		    (!private_only || d->private_))
+			return d;
 	}
 	return NULL;
+}
+
+struct function *library_function(struct elab *e, const char *name, const struct script *from)
+{
+	/* A file's own private function comes before any other of that name. */
+	struct decl *d = from ? find_function(from, name, from, true) : NULL;
+
+	for (int i = 0; i < e->units.n && !d; i++)
+		d = find_function(e->units.v[i].script, name, from, false);
+	if (!d)
+		return NULL;
+	library_include(e, d->file);
+	if (!d->fn) {
+		struct function *f = arena_alloc(e->a, sizeof(*f));
+
+		f->decl = d;
+		f->name = d->name;
+		f->ret = d->ret;
+		f->ret_pos = d->pos;
+		d->fn = f;
+	}
+	return d->fn;
 }
 
 struct symbol *library_global(struct elab *e, const char *name, const struct script *from)

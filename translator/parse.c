@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "print_format.h"
 
 /* Nesting bound for expressions and statements: deep enough for any real
  * script, shallow enough that even sanitizer-sized frames fit the stack. */
@@ -367,6 +368,23 @@ static bool is_print_with_format(const struct token *t)
 	return false;
 }
 
+/* stap checks printf formats while parsing; so do we (print_format.h). */
+static void check_print_format(struct parser *p, const struct expr *fmt)
+{
+	const char *value = string_value(p->a, fmt->str);
+	struct print_conv c;
+	int pos = 0, r;
+
+	while ((r = print_format_next(value, &pos, &c)) > 0)
+		;
+	if (r < 0) {
+		diag_error(fmt->pos, "parse error",
+			   "invalid or missing conversion specifier in format \"%s\" at \"%.8s\"",
+			   fmt->str, value + c.offset);
+		longjmp(p->fail, 1);
+	}
+}
+
 static struct expr *parse_primary(struct parser *p)
 {
 	const struct token *t = peek(p);
@@ -411,6 +429,8 @@ static struct expr *parse_primary(struct parser *p)
 			if (is_print_with_format(t) && peek_at(p, 1)->kind != TOK_STRING)
 				fail_at(p, peek_at(p, 1), "expected literal string (the format)");
 			parse_call_args(p, &e->args);
+			if (tok_is(t, TOK_IDENT, "printf") || tok_is(t, TOK_IDENT, "sprintf"))
+				check_print_format(p, e->args.v[0]);
 			return e;
 		}
 		e = expr_new(p->a, EX_SYMBOL, t->pos);
@@ -420,7 +440,7 @@ static struct expr *parse_primary(struct parser *p)
 
 			next(p);
 			ix->a = e;
-			parse_index_list(p, &ix->args, false);
+			parse_index_list(p, &ix->args, true); /* a[1, *]: judged in pass 2 */
 			return ix;
 		}
 		return e;
@@ -1057,6 +1077,10 @@ static void parse_function(struct parser *p, bool private_)
 		do {
 			const struct token *t = expect_name(p, "parameter name");
 			struct param prm = {t->pos, tok_text(p, t), TYPE_UNKNOWN};
+
+			for (int i = 0; i < d->params.n; i++)
+				if (!strcmp(d->params.v[i].name, prm.name))
+					fail_at(p, t, "duplicate parameter names");
 
 			if (accept_op(p, ":"))
 				prm.type = parse_type(p);

@@ -139,9 +139,15 @@ static const char *probe_vars(struct arena *a, const struct derived_probe *p)
 {
 	const char *s = "";
 
-	for (int i = 0; i < p->nargs; i++)
-		s = arena_printf(a, "%s $%s:%s", s, p->args[i].name,
+	for (int i = 0; i < p->nargs; i++) {
+		const char *name = p->args[i].name;
+
+		/* $name and $format are the marker's own: such fields read as $argN. */
+		if (!strcmp(name, "name") || !strcmp(name, "format"))
+			name = arena_printf(a, "arg%d", i + 1);
+		s = arena_printf(a, "%s $%s:%s", s, name,
 				 p->args[i].script_type == MARKER_STYPE_STRING ? "string" : "long");
+	}
 	if (p->is_return)
 		s = arena_printf(a, "%s $return:long", s);
 	return s;

@@ -49,71 +49,6 @@ const char *point_text(struct arena *a, const struct probe_point *pt)
 	return s;
 }
 
-/* The value of a string literal as written (stap escapes). */
-const char *string_value(struct arena *a, const char *raw)
-{
-	size_t n = strlen(raw);
-	char *out = arena_alloc(a, n + 1), *o = out;
-
-	for (const char *p = raw; *p;) {
-		if (*p != '\\' || !p[1]) {
-			*o++ = *p++;
-			continue;
-		}
-		p++;
-		switch (*p) {
-		case 'n':
-			*o++ = '\n';
-			p++;
-			break;
-		case 't':
-			*o++ = '\t';
-			p++;
-			break;
-		case 'r':
-			*o++ = '\r';
-			p++;
-			break;
-		case 'a':
-			*o++ = '\a';
-			p++;
-			break;
-		case 'b':
-			*o++ = '\b';
-			p++;
-			break;
-		case 'f':
-			*o++ = '\f';
-			p++;
-			break;
-		case 'v':
-			*o++ = '\v';
-			p++;
-			break;
-		case 'x': {
-			int v = 0, k = 0;
-
-			for (p++; k < 2 && strchr("0123456789abcdefABCDEF", *p) && *p; k++, p++)
-				v = v * 16 + (*p <= '9' ? *p - '0' : (*p | 32) - 'a' + 10);
-			*o++ = (char)v;
-			break;
-		}
-		default:
-			if (*p >= '0' && *p <= '7') {
-				int v = 0, k = 0;
-
-				for (; k < 3 && *p >= '0' && *p <= '7'; k++, p++)
-					v = v * 8 + (*p - '0');
-				*o++ = (char)v;
-			} else {
-				*o++ = *p++; /* \\ \" and anything else: the character */
-			}
-		}
-	}
-	*o = 0;
-	return out;
-}
-
 static const char *comp_string(struct elab *e, const struct probe_comp *c)
 {
 	return c->arg && c->arg->kind == EX_STRING ? string_value(e->a, c->arg->str) : NULL;
@@ -317,9 +252,13 @@ static void derive_marks(struct deriving *dv, const struct probe_point *pt, cons
 		named++;
 		if (fglob && fnmatch(fglob, m->format, 0))
 			continue;
-		struct derived_probe *p = new_probe(
-			dv, kind, arena_printf(e->a, "%s.mark(%s)", prefix, quoted(e->a, m->name)),
-			body, cond);
+		/* stap named kernel markers with their format; user-space marks
+		 * keep the short form stap uses for process(...).mark. */
+		const char *pp = arena_printf(e->a, "%s.mark(%s)", prefix, quoted(e->a, m->name));
+
+		if (kind == PK_KERNEL_MARK)
+			pp = arena_printf(e->a, "%s.format(%s)", pp, quoted(e->a, m->format));
+		struct derived_probe *p = new_probe(dv, kind, pp, body, cond);
 
 		p->path = m->object;
 		p->mark = m->name;

@@ -45,6 +45,17 @@ static struct symbol *find_in(symbol_vec *v, const char *name)
 	return NULL;
 }
 
+/* The script file code at pos comes from: a probe body may hold code of
+ * the user's script and of the tapset files of its aliases, and each part
+ * sees its own file's private names. */
+static const struct script *file_of(struct elab *e, struct srcpos pos)
+{
+	for (int u = 0; u < e->units.n; u++)
+		if (e->units.v[u].script->src == pos.src)
+			return e->units.v[u].script;
+	return e->file;
+}
+
 /* A scalar or array name: parameters, locals, globals; else a new local. */
 static struct symbol *lookup(struct elab *e, const char *name, struct srcpos pos, bool array)
 {
@@ -55,7 +66,7 @@ static struct symbol *lookup(struct elab *e, const char *name, struct srcpos pos
 	if (!s)
 		s = find_in(e->locals, name);
 	if (!s)
-		s = library_global(e, name, e->file);
+		s = library_global(e, name, file_of(e, pos));
 	if (s)
 		return s;
 	if (array || !e->locals)
@@ -149,7 +160,9 @@ static bool resolve_target(struct elab *e, struct expr *x, bool report)
 	const char *why = NULL;
 
 	x->ctx = CTX_NONE;
-	if (!p) {
+	if (e->in_condition) {
+		why = arena_printf(e->a, "a probe condition may only use globals, not %s", name);
+	} else if (!p) {
 		why = arena_printf(e->a, "target variable %s outside a probe (in function '%s')",
 				   name, e->fn ? e->fn->name : "?");
 	} else if (p->kind == PK_PROCESS_MARK || p->kind == PK_KERNEL_MARK) {
@@ -234,9 +247,14 @@ static void resolve_args(struct elab *e, expr_vec *v)
 static void resolve_call(struct elab *e, struct expr *x)
 {
 	resolve_args(e, &x->args);
+	if (e->in_condition) {
+		diag_error(x->pos, "semantic error",
+			   "a probe condition may not call functions: '%s'", x->name);
+		return;
+	}
 	if (is_print_builtin(x->name))
 		return;
-	x->fn = library_function(e, x->name, e->file);
+	x->fn = library_function(e, x->name, file_of(e, x->pos));
 	if (!x->fn) {
 		const char *near[3], *hint = "";
 		int n = library_similar_functions(e, x->name, near, 3);
@@ -271,6 +289,12 @@ static void resolve_defined(struct elab *e, struct expr *x)
 	x->kind = EX_NUMBER;
 	x->num = ok;
 	x->args.n = 0;
+	x->name = "defined"; /* remembered: a constant test that prunes branches */
+}
+
+static bool is_defined_test(const struct expr *x)
+{
+	return x->kind == EX_NUMBER && x->name && !strcmp(x->name, "defined");
 }
 
 static void resolve_expr(struct elab *e, struct expr *x)
@@ -350,11 +374,22 @@ static void resolve_expr(struct elab *e, struct expr *x)
 		resolve_expr(e, x->b);
 		resolve_lvalue(e, x->a, x->op != OP_ASSIGN && x->op != OP_AGG_ASSIGN);
 		return;
-	case EX_BINARY:
 	case EX_TERNARY:
 		resolve_expr(e, x->a);
+		if (x->a->kind == EX_NUMBER && is_defined_test(x->a)) {
+			/* @defined(...) ? a : b: only the branch it picks exists. */
+			struct expr *pick = x->a->num ? x->b : x->c;
+
+			resolve_expr(e, pick);
+			*x = *pick;
+			return;
+		}
 		resolve_expr(e, x->b);
 		resolve_expr(e, x->c);
+		return;
+	case EX_BINARY:
+		resolve_expr(e, x->a);
+		resolve_expr(e, x->b);
 		return;
 	case EX_IN:
 		resolve_args(e, &x->args);
@@ -400,6 +435,18 @@ static void resolve_stmt(struct elab *e, struct stmt *st)
 		return;
 	case ST_IF:
 		resolve_expr(e, st->e);
+		if (is_defined_test(st->e)) {
+			/* if (@defined(...)): only the branch it picks exists. */
+			struct stmt *pick = st->e->num ? st->body : st->other;
+
+			if (pick) {
+				resolve_stmt(e, pick);
+				*st = *pick;
+			} else {
+				st->kind = ST_NULL;
+			}
+			return;
+		}
 		resolve_stmt(e, st->body);
 		resolve_stmt(e, st->other);
 		return;
@@ -492,7 +539,9 @@ static void resolve_probe(struct elab *e, struct derived_probe *p)
 		if (p->pos.src == e->units.v[u].script->src)
 			e->file = e->units.v[u].script;
 	e->locals = NULL;
-	resolve_expr(e, p->cond); /* globals only */
+	e->in_condition = true; /* globals only */
+	resolve_expr(e, p->cond);
+	e->in_condition = false;
 	e->locals = &p->locals;
 	resolve_stmt(e, p->body);
 	e->probe = NULL;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "elab_internal.h"
+#include "print_format.h"
 
 struct typing {
 	struct elab *e;
@@ -16,6 +17,8 @@ struct typing {
 	bool report; /* the last walks: report conflicts */
 	bool report_unknown; /* the very last: report what stayed unknown */
 	struct function *fn; /* the function being walked, or NULL */
+	bool star_ok; /* an index of delete: '*' allowed */
+	const struct expr *stmt_expr; /* the expression of an expression statement */
 };
 
 static const char *tname(enum type t)
@@ -123,9 +126,17 @@ static struct symbol *stat_operand(struct typing *ty, struct expr *a)
 		struct symbol *s = a->a->sym;
 
 		unify_arity(ty, s, a->args.n, a->pos);
-		for (int i = 0; i < a->args.n; i++)
+		for (int i = 0; i < a->args.n; i++) {
+			if (!a->args.v[i]) {
+				if (ty->report)
+					diag_error(a->pos, "semantic error",
+						   "wildcard '*' is only allowed in delete, in and "
+						   "foreach");
+				continue;
+			}
 			unify_key(ty, s, i, infer(ty, a->args.v[i], s ? s->keys[i] : TYPE_UNKNOWN),
 				  a->args.v[i]->pos);
+		}
 		return s;
 	}
 	return NULL;
@@ -151,10 +162,11 @@ static enum type infer_index(struct typing *ty, struct expr *x, enum type want)
 	}
 	unify_arity(ty, s, x->args.n, x->pos);
 	for (int i = 0; i < x->args.n; i++) {
-		if (!x->args.v[i]) {
-			if (ty->report)
-				diag_error(x->pos, "semantic error",
-					   "'*' is only valid in a foreach slice");
+		if (!x->args.v[i]) { /* '*': any key, only where a set of keys makes sense */
+			if (ty->report && !ty->star_ok)
+				diag_error(
+					x->pos, "semantic error",
+					"wildcard '*' is only allowed in delete, in and foreach");
 			continue;
 		}
 		unify_key(ty, s, i, infer(ty, x->args.v[i], i < ELAB_MAX_KEYS ? s->keys[i] : 0),
@@ -164,90 +176,34 @@ static enum type infer_index(struct typing *ty, struct expr *x, enum type want)
 	return s->type;
 }
 
-/* printf-style format: check each argument against its conversion. */
-static void check_format(struct typing *ty, struct expr *x, int first)
+/* printf-style format: check each argument against its conversion (pass 1
+ * has checked the format itself). */
+static void check_format(struct typing *ty, struct expr *x)
 {
-	struct expr *fmt = x->args.n > first - 1 ? x->args.v[first - 1] : NULL;
-	int arg = first;
+	struct expr *fmt = x->args.n ? x->args.v[0] : NULL;
+	struct print_conv c;
+	int arg = 1, pos = 0;
 
-	if (!fmt || fmt->kind != EX_STRING) {
-		if (fmt)
-			expect(ty, fmt, infer(ty, fmt, TYPE_STRING), TYPE_STRING, "the format");
-		if (ty->report && fmt)
-			diag_error(fmt->pos, "semantic error",
-				   "the format of %s must be a string literal", x->name);
-		for (int i = first; i < x->args.n; i++)
-			infer(ty, x->args.v[i], TYPE_UNKNOWN);
+	if (!fmt || fmt->kind != EX_STRING)
 		return;
-	}
 	const char *s = string_value(ty->e->a, fmt->str);
 
-	for (const char *p = s; *p; p++) {
-		if (*p != '%')
-			continue;
-		if (*++p == '%')
-			continue;
-		p += strspn(p, "-+ #0");
-		for (int part = 0; part < 2; part++) { /* width, then precision */
-			if (part && *p != '.')
-				break;
-			if (part)
-				p++;
-			if (*p == '*') {
-				p++;
-				if (arg < x->args.n)
-					expect(ty, x->args.v[arg],
-					       infer(ty, x->args.v[arg], TYPE_LONG), TYPE_LONG,
-					       "a '*' width or precision");
-				arg++;
-			}
-			p += strspn(p, "0123456789");
-		}
-		p += strspn(p, "hlLjzt"); /* accepted and ignored, as stap does */
-		enum type want;
+	while (print_format_next(s, &pos, &c) > 0) {
+		for (int star = 0; star < c.star_width + c.star_precision; star++, arg++)
+			if (arg < x->args.n)
+				expect(ty, x->args.v[arg], infer(ty, x->args.v[arg], TYPE_LONG),
+				       TYPE_LONG, "a '*' width or precision");
+		enum type want = print_conv_is_string(c.conv) ? TYPE_STRING : TYPE_LONG;
 
-		switch (*p) {
-		case 'd':
-		case 'i':
-		case 'u':
-		case 'o':
-		case 'x':
-		case 'X':
-		case 'c':
-		case 'p':
-		case 'b':
-			want = TYPE_LONG;
-			break;
-		case 's':
-			want = TYPE_STRING;
-			break;
-		case 'm':
-		case 'M':
-			want = TYPE_STRING; /* memory dump of a string's bytes */
-			break;
-		default:
-			if (ty->report)
-				diag_error(
-					fmt->pos, "semantic error",
-					"invalid or missing conversion '%%%.1s' in format \"%s\"",
-					p, fmt->str);
-			return;
-		}
-		if (arg < x->args.n) {
-			struct expr *a = x->args.v[arg];
-
-			expect(ty, a, infer(ty, a, want), want,
-			       *p == 's' ? "the argument of %s"
-					 : "the argument of a number conversion");
-		}
+		if (arg < x->args.n)
+			expect(ty, x->args.v[arg], infer(ty, x->args.v[arg], want), want,
+			       arena_printf(ty->e->a, "the argument of %%%c", c.conv));
 		arg++;
-		if (!*p)
-			break;
 	}
 	if (ty->report && arg != x->args.n)
 		diag_error(x->pos, "semantic error",
 			   "wrong number of arguments to %s: the format takes %d, %d given",
-			   x->name, arg - first, x->args.n - first);
+			   x->name, arg - 1, x->args.n - 1);
 	for (int i = arg; i < x->args.n; i++)
 		infer(ty, x->args.v[i], TYPE_UNKNOWN);
 }
@@ -258,7 +214,7 @@ static enum type infer_print(struct typing *ty, struct expr *x)
 	bool to_string = n[0] == 's';
 
 	if (!strcmp(n, "printf") || !strcmp(n, "sprintf")) {
-		check_format(ty, x, 1);
+		check_format(ty, x);
 	} else {
 		bool delim = strstr(n, "printd") != NULL;
 		int first = delim ? 1 : 0;
@@ -383,6 +339,45 @@ static enum type infer_assign(struct typing *ty, struct expr *x, enum type want)
 	return lt;
 }
 
+/* A number literal, possibly negated: its value in *v. */
+static bool const_number(const struct expr *x, int64_t *v)
+{
+	int64_t sign = 1;
+
+	while (x->kind == EX_UNARY && (x->op == OP_NEG || x->op == OP_PLUS)) {
+		if (x->op == OP_NEG)
+			sign = -sign;
+		x = x->a;
+	}
+	if (x->kind != EX_NUMBER)
+		return false;
+	if (v)
+		*v = (int64_t)((uint64_t)x->num * (uint64_t)sign);
+	return true;
+}
+
+/* One statistic has one kind of histogram (with one set of parameters). */
+static void check_hist_kind(struct typing *ty, struct symbol *s, struct expr *x)
+{
+	if (!s->hist) {
+		s->hist = x;
+		return;
+	}
+	bool same = !strcmp(s->hist->name, x->name) && s->hist->args.n == x->args.n;
+
+	for (int i = 0; same && i < x->args.n; i++) {
+		int64_t a, b;
+
+		same = const_number(x->args.v[i], &a) && const_number(s->hist->args.v[i], &b) &&
+		       a == b;
+	}
+	if (!same && ty->report) {
+		diag_error(x->pos, "semantic error",
+			   "multiple histogram types declared on '%s': @%s here", s->name, x->name);
+		diag_note(s->hist->pos, "@%s first used here", s->hist->name);
+	}
+}
+
 static enum type infer(struct typing *ty, struct expr *x, enum type want)
 {
 	enum type t = TYPE_UNKNOWN;
@@ -411,6 +406,10 @@ static enum type infer(struct typing *ty, struct expr *x, enum type want)
 		break;
 	case EX_CALL:
 		t = infer_call(ty, x);
+		if (ty->report_unknown && t == TYPE_UNKNOWN && x->fn && x != ty->stmt_expr)
+			diag_error(x->pos, "semantic error",
+				   "function '%s' returns no value, but its value is used",
+				   x->name);
 		break;
 	case EX_TARGET:
 		t = context_type(ty->e, ty->e->probe, x);
@@ -429,11 +428,12 @@ static enum type infer(struct typing *ty, struct expr *x, enum type want)
 			diag_error(x->pos, "semantic error", "@%s needs a statistic; '%s' is a %s",
 				   x->name, s->name, tname(s->type));
 		for (int i = 0; i < x->args.n; i++)
-			expect(ty, x->args.v[i], infer(ty, x->args.v[i], TYPE_LONG), TYPE_LONG,
-			       "a histogram parameter");
+			if (!const_number(x->args.v[i], NULL) && ty->report)
+				diag_error(x->args.v[i]->pos, "semantic error",
+					   "a histogram parameter must be a number literal");
 		if (!strncmp(x->name, "hist_", 5)) {
 			if (s)
-				s->hist = true;
+				check_hist_kind(ty, s, x);
 			t = TYPE_STATS;
 		} else {
 			t = TYPE_LONG;
@@ -592,6 +592,7 @@ static void infer_stmt(struct typing *ty, struct stmt *st)
 			infer_stmt(ty, st->stmts.v[i]);
 		return;
 	case ST_EXPR:
+		ty->stmt_expr = st->e;
 		infer(ty, st->e, TYPE_UNKNOWN);
 		return;
 	case ST_IF:
@@ -611,9 +612,11 @@ static void infer_stmt(struct typing *ty, struct stmt *st)
 	case ST_DELETE: {
 		struct expr *x = st->e;
 
-		if (x->kind == EX_INDEX)
+		if (x->kind == EX_INDEX) {
+			ty->star_ok = true;
 			infer_index(ty, x, TYPE_UNKNOWN);
-		else if (x->kind != EX_SYMBOL && ty->report)
+			ty->star_ok = false;
+		} else if (x->kind != EX_SYMBOL && x->kind != EX_TARGET && ty->report)
 			diag_error(x->pos, "semantic error",
 				   "delete needs a variable, an array or an array element");
 		return;
@@ -621,6 +624,11 @@ static void infer_stmt(struct typing *ty, struct stmt *st)
 	case ST_RETURN:
 		if (ty->fn) {
 			if (!st->e) {
+				if (ty->report && ty->fn->decl->ret != TYPE_UNKNOWN)
+					diag_error(st->pos, "semantic error",
+						   "function '%s' returns a %s: 'return' needs a "
+						   "value",
+						   ty->fn->name, tname(ty->fn->decl->ret));
 				return;
 			}
 			enum type t = infer(ty, st->e, ty->fn->ret);
