@@ -2,7 +2,7 @@
 # Built three times: normal (build/lib), and with AddressSanitizer+UBSan
 # (build/asan/lib) and ThreadSanitizer (build/tsan/lib) for the stress tests.
 MARKERS_SRCS := runtime/core/format.c runtime/core/registry.c runtime/core/dispatch.c \
-	runtime/user/host.c
+	runtime/user/host.c runtime/user/control.c
 MARKERS_HDRS := include/stapmark/marker.h $(wildcard runtime/core/*.h runtime/user/*.h)
 MARKERS_CFLAGS = $(BASE_CFLAGS) $(URCU_CFLAGS) -Iruntime/user -fPIC -fvisibility=hidden \
 	-ftls-model=initial-exec
@@ -27,8 +27,10 @@ endef
 
 # liburcu-bp 0.13 places its per-thread reader records 32-byte aligned in an
 # arena while the type asks for 128 (cache-line padding): harmless, but UBSan
-# flags every read-side access, which is inlined into the dispatcher.
-$(B)/asan/obj/runtime/core/dispatch.o: SANITIZE_EXCEPTIONS := -fno-sanitize=alignment
+# flags every read-side access, which is inlined into the dispatcher (and
+# its slow path in host.c).
+$(B)/asan/obj/runtime/core/dispatch.o $(B)/asan/obj/runtime/user/host.o: \
+	SANITIZE_EXCEPTIONS := -fno-sanitize=alignment
 
 $(eval $(call markers_variant,$(B),))
 $(eval $(call markers_variant,$(B)/asan,$(SANITIZE_ASAN)))
