@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <stapmark/marker.h>
 
+#include "floor.h"
 #include "oldmux.h"
 
 #define MAX_ROUNDS 101
@@ -141,6 +142,79 @@ BENCH_CASE(case_old4)
 	BENCH_LOOP(n, i, old_trace_mark(old_mark4, "value %d", (int)i));
 }
 
+/*
+ * Floors (floor.h): the same loop with only the control flow of an armed
+ * site, and a dormant site as a jump label would leave it.  floor_flag
+ * plays the semaphore; floor_call plays the GOT entry.
+ */
+static unsigned short floor_flag = 1;
+static void (*floor_call)(const struct floor_probe *p, long value) = floor_dispatch;
+
+static void floor_probe(void *probe_private, long value)
+{
+	struct counter *c = probe_private;
+
+	c->sum += (int)value;
+}
+
+static const struct floor_probe floor_probes1[] = {
+	{floor_probe, &counters[0]},
+	{NULL, NULL},
+};
+
+static const struct floor_probe floor_probes4[] = {
+	{floor_probe, &counters[0]},
+	{floor_probe, &counters[1]},
+	{floor_probe, &counters[2]},
+	{floor_probe, &counters[3]},
+	{NULL, NULL},
+};
+
+#define FLOOR_SITE(probes, i)                                                                 \
+	do {                                                                                  \
+		if (__builtin_expect(__atomic_load_n(&floor_flag, __ATOMIC_RELAXED) != 0, 0)) \
+			floor_call(probes, (int)(i));                                         \
+	} while (0)
+
+BENCH_CASE(case_floor1)
+{
+	BENCH_LOOP(n, i, FLOOR_SITE(floor_probes1, i));
+}
+
+BENCH_CASE(case_floor4)
+{
+	BENCH_LOOP(n, i, FLOOR_SITE(floor_probes4, i));
+}
+
+/* A dormant jump-label site: a 5-byte nop whose patched form would jump to
+ * the armed path.  Never patched here; this is only what eight would cost. */
+#if defined(__x86_64__) || defined(__i386__)
+#define NOP_SITE()                                                             \
+	do {                                                                   \
+		__label__ on;                                                  \
+		__asm__ goto(".byte 0x0f, 0x1f, 0x44, 0x00, 0x00" : : : : on); \
+		break;                                                         \
+	on:                                                                    \
+		__asm__ __volatile__("ud2");                                   \
+	} while (0)
+#else
+#define NOP_SITE() ((void)0)
+#endif
+
+BENCH_CASE(case_nop8)
+{
+	BENCH_LOOP(n, i, {
+		NOP_SITE();
+		NOP_SITE();
+		NOP_SITE();
+		NOP_SITE();
+		NOP_SITE();
+		NOP_SITE();
+		NOP_SITE();
+		NOP_SITE();
+	});
+}
+
 enum case_id {
 	C_EMPTY,
 	C_DORMANT1,
@@ -151,6 +225,9 @@ enum case_id {
 	C_ARMED4,
 	C_OLD1,
 	C_OLD4,
+	C_FLOOR1,
+	C_FLOOR4,
+	C_NOP8,
 	NCASES
 };
 
@@ -182,6 +259,9 @@ static struct bench_case cases[NCASES] = {
 	[C_ARMED4] = CASE("armed4", "armed, 4 probes", case_armed4, 1, 4),
 	[C_OLD1] = CASE("old1", "2.6.24 va_list mux, 1 probe", case_old1, 1, 1),
 	[C_OLD4] = CASE("old4", "2.6.24 va_list mux, 4 probes", case_old4, 1, 4),
+	[C_FLOOR1] = CASE("floor1", "floor: 2 calls, 1 probe", case_floor1, 1, 1),
+	[C_FLOOR4] = CASE("floor4", "floor: 5 calls, 4 probes", case_floor4, 1, 4),
+	[C_NOP8] = CASE("nop8", "floor: 8 nop5 (jump-label) sites", case_nop8, 8, 0),
 };
 
 static int rounds = 15;
@@ -516,7 +596,7 @@ int main(int argc, char **argv)
 	verdict(C_ARMED1, "armed, 1 probe: over empty loop", TARGET_ARMED1_NS, 0, 0);
 	verdict(C_ARMED4, "armed, 4 probes: over empty loop", TARGET_ARMED4_NS, 0, 0);
 	printf("for comparison (not targets):\n");
-	for (k = C_ARMED1; k <= C_OLD4; k++) {
+	for (k = C_ARMED1; k <= C_FLOOR4; k++) {
 		if (cases[k].skip)
 			continue;
 		s = paired(k, 0, 0);
@@ -525,5 +605,8 @@ int main(int argc, char **argv)
 			printf("  (%5.1f cycles)", s.median / ns_cycle);
 		printf("\n");
 	}
+	if (!cases[C_NOP8].skip)
+		printf("  %-44s %8.3f ns\n", "floor: 8 nop5 (jump-label) sites: per site",
+		       paired(C_NOP8, 0, 1).median);
 	return 0;
 }

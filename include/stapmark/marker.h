@@ -126,7 +126,10 @@ struct marker_info {
 MARKER_API int marker_for_each(int (*fn)(const struct marker_info *info, void *arg), void *arg);
 
 /* Events not delivered because markers nested deeper than MARKER_MAX_NESTING
- * on one thread (a probe firing markers that fire probes...). */
+ * on one thread (a probe firing markers that fire probes...).  In user space
+ * the depth is liburcu-bp's read-side nesting count of the thread, so a
+ * program that holds liburcu-bp read locks of its own around a marker uses
+ * part of this budget. */
 #define MARKER_MAX_NESTING 4
 MARKER_API unsigned long marker_dropped_nested(void);
 
@@ -146,6 +149,22 @@ MARKER_API void marker_set_log_handler(void (*handler)(const char *message));
 #define __MARKER_NOPLT
 #endif
 MARKER_API __MARKER_NOPLT void __marker_probe_cb(const struct marker *m, void *call_private, ...);
+#if !defined(__KERNEL__) && defined(__x86_64__) && defined(__LP64__)
+/*
+ * The cheaper entries on x86-64: argv points at the site's arguments,
+ * promoted as for a variadic call and stored in 8-byte slots (16-byte
+ * aligned for long double); the runtime builds each probe's va_list over
+ * them without spilling registers.  __marker_probe_argv takes any types and
+ * reads them all as the psABI's stack-passed variadic arguments;
+ * __marker_probe_argi takes integers and pointers only and reads the first
+ * six as if from the register save area, the branch va_arg expects.
+ */
+#define __MARKER_ARGV_ABI 1
+MARKER_API __MARKER_NOPLT void __marker_probe_argv(const struct marker *m, void *call_private,
+						   const void *argv);
+MARKER_API __MARKER_NOPLT void __marker_probe_argi(const struct marker *m, void *call_private,
+						   const void *argv);
+#endif
 MARKER_API void __markers_register_object(struct marker *start, struct marker *stop);
 MARKER_API void __markers_unregister_object(struct marker *start, struct marker *stop);
 
@@ -333,19 +352,101 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
 #endif
 
 /*
+ * How the armed path hands the arguments to the runtime.  In C on x86-64
+ * (__MARKER_ARGV_ABI) the site stores them in a struct of 8-byte slots, each
+ * promoted as a variadic call would (the integer promotions happened in
+ * __MARKER_T; float becomes double here), and calls __marker_probe_argi
+ * when no argument is floating-point (a constant, so only one call is
+ * compiled in) or __marker_probe_argv: no register spills in the callee,
+ * and for argi the va_arg branch probes expect (bench/README.md).
+ * Elsewhere, and in C++ (no _Generic), it is the variadic __marker_probe_cb.
+ * STAPMARK_NO_ARGV forces the variadic call.
+ */
+#if defined(__MARKER_ARGV_ABI) && !defined(__cplusplus) && !defined(STAPMARK_NO_ARGV)
+#define __MARKER_VA_PROMOTE(x) \
+	_Generic((x), float : (double)_Generic((x), float : (x), default : 0.0f), default : (x))
+#define __MARKER_SLOT(i) \
+	__typeof__(__MARKER_VA_PROMOTE(__marker_a##i)) __marker_v##i __attribute__((aligned(8)));
+#define __MARKER_SLOTS_1 __MARKER_SLOT(1)
+#define __MARKER_SLOTS_2 __MARKER_SLOTS_1 __MARKER_SLOT(2)
+#define __MARKER_SLOTS_3 __MARKER_SLOTS_2 __MARKER_SLOT(3)
+#define __MARKER_SLOTS_4 __MARKER_SLOTS_3 __MARKER_SLOT(4)
+#define __MARKER_SLOTS_5 __MARKER_SLOTS_4 __MARKER_SLOT(5)
+#define __MARKER_SLOTS_6 __MARKER_SLOTS_5 __MARKER_SLOT(6)
+#define __MARKER_SLOTS_7 __MARKER_SLOTS_6 __MARKER_SLOT(7)
+#define __MARKER_SLOTS_8 __MARKER_SLOTS_7 __MARKER_SLOT(8)
+#define __MARKER_SLOTS_9 __MARKER_SLOTS_8 __MARKER_SLOT(9)
+#define __MARKER_SLOTS_10 __MARKER_SLOTS_9 __MARKER_SLOT(10)
+#define __MARKER_SLOTS_11 __MARKER_SLOTS_10 __MARKER_SLOT(11)
+#define __MARKER_SLOTS_12 __MARKER_SLOTS_11 __MARKER_SLOT(12)
+#define __MARKER_INIT_1 __marker_a1
+#define __MARKER_INIT_2 __MARKER_INIT_1, __marker_a2
+#define __MARKER_INIT_3 __MARKER_INIT_2, __marker_a3
+#define __MARKER_INIT_4 __MARKER_INIT_3, __marker_a4
+#define __MARKER_INIT_5 __MARKER_INIT_4, __marker_a5
+#define __MARKER_INIT_6 __MARKER_INIT_5, __marker_a6
+#define __MARKER_INIT_7 __MARKER_INIT_6, __marker_a7
+#define __MARKER_INIT_8 __MARKER_INIT_7, __marker_a8
+#define __MARKER_INIT_9 __MARKER_INIT_8, __marker_a9
+#define __MARKER_INIT_10 __MARKER_INIT_9, __marker_a10
+#define __MARKER_INIT_11 __MARKER_INIT_10, __marker_a11
+#define __MARKER_INIT_12 __MARKER_INIT_11, __marker_a12
+#define __MARKER_CALL(mark, call_private, n) __MARKER_CAT(__MARKER_CALL_, n)(mark, call_private, n)
+#define __MARKER_CALL_0(mark, call_private, n) __marker_probe_argi(&(mark), call_private, 0)
+#define __MARKER_CALL_N(mark, call_private, n)                                      \
+	do {                                                                        \
+		struct {                                                            \
+			__MARKER_CAT(__MARKER_SLOTS_, n)                            \
+		} __marker_argv = {__MARKER_CAT(__MARKER_INIT_, n)};                \
+		if ((__MARKER_CAT(__MARKER_NFP_, n)) == 0)                          \
+			__marker_probe_argi(&(mark), call_private, &__marker_argv); \
+		else                                                                \
+			__marker_probe_argv(&(mark), call_private, &__marker_argv); \
+	} while (0)
+/* The number of floating-point arguments, a constant. */
+#define __MARKER_ISFP(i) \
+	_Generic(__marker_a##i, float : 1, double : 1, long double : 1, default : 0)
+#define __MARKER_NFP_1 __MARKER_ISFP(1)
+#define __MARKER_NFP_2 __MARKER_NFP_1 + __MARKER_ISFP(2)
+#define __MARKER_NFP_3 __MARKER_NFP_2 + __MARKER_ISFP(3)
+#define __MARKER_NFP_4 __MARKER_NFP_3 + __MARKER_ISFP(4)
+#define __MARKER_NFP_5 __MARKER_NFP_4 + __MARKER_ISFP(5)
+#define __MARKER_NFP_6 __MARKER_NFP_5 + __MARKER_ISFP(6)
+#define __MARKER_NFP_7 __MARKER_NFP_6 + __MARKER_ISFP(7)
+#define __MARKER_NFP_8 __MARKER_NFP_7 + __MARKER_ISFP(8)
+#define __MARKER_NFP_9 __MARKER_NFP_8 + __MARKER_ISFP(9)
+#define __MARKER_NFP_10 __MARKER_NFP_9 + __MARKER_ISFP(10)
+#define __MARKER_NFP_11 __MARKER_NFP_10 + __MARKER_ISFP(11)
+#define __MARKER_NFP_12 __MARKER_NFP_11 + __MARKER_ISFP(12)
+#define __MARKER_CALL_1 __MARKER_CALL_N
+#define __MARKER_CALL_2 __MARKER_CALL_N
+#define __MARKER_CALL_3 __MARKER_CALL_N
+#define __MARKER_CALL_4 __MARKER_CALL_N
+#define __MARKER_CALL_5 __MARKER_CALL_N
+#define __MARKER_CALL_6 __MARKER_CALL_N
+#define __MARKER_CALL_7 __MARKER_CALL_N
+#define __MARKER_CALL_8 __MARKER_CALL_N
+#define __MARKER_CALL_9 __MARKER_CALL_N
+#define __MARKER_CALL_10 __MARKER_CALL_N
+#define __MARKER_CALL_11 __MARKER_CALL_N
+#define __MARKER_CALL_12 __MARKER_CALL_N
+#else
+#define __MARKER_CALL(mark, call_private, n) \
+	__marker_probe_cb(&(mark), call_private __MARKER_CAT(__MARKER_USE_, n))
+#endif
+
+/*
  * The armed path of a site: capture arguments, hit the SDT note, call the
  * probes.  The variable arguments are (first, args...); first is ignored.
  * Inside this path the call is the expected case: laid out as fall-through,
  * it saves taken branches (measured ~2 ns per event, bench/README.md).
  */
-#define __MARKER_FIRE(mark, name, call_private, ...)                                              \
-	do {                                                                                      \
-		__MARKER_CAT(__MARKER_TMPS_, __MARKER_NARG(__VA_ARGS__))(__VA_ARGS__);            \
-		__MARKER_SDT(name, __MARKER_NARG(__VA_ARGS__));                                   \
-		if (__builtin_expect(__atomic_load_n(&(mark).state, __ATOMIC_RELAXED), 1))        \
-			__marker_probe_cb(&(mark),                                                \
-					  call_private __MARKER_CAT(__MARKER_USE_,                \
-								    __MARKER_NARG(__VA_ARGS__))); \
+#define __MARKER_FIRE(mark, name, call_private, ...)                                       \
+	do {                                                                               \
+		__MARKER_CAT(__MARKER_TMPS_, __MARKER_NARG(__VA_ARGS__))(__VA_ARGS__);     \
+		__MARKER_SDT(name, __MARKER_NARG(__VA_ARGS__));                            \
+		if (__builtin_expect(__atomic_load_n(&(mark).state, __ATOMIC_RELAXED), 1)) \
+			__MARKER_CALL(mark, call_private, __MARKER_NARG(__VA_ARGS__));     \
 	} while (0)
 
 /* The site's struct marker and its strings (as Linux: name and format in __markers_strings). */

@@ -36,6 +36,13 @@ char *host_object_name(const void *addr);
  *   host_dereference(p), host_assign(p, v)      RCU pointer publication
  *   host_nesting_enter() -> 0 when too deep, host_nesting_exit()
  *   host_count_nested_drop()
+ * and optionally:
+ *   host_site_changed(m)   called under the registry lock right after site m
+ *                          went on or off (m->state); the kernel host attaches
+ *                          a tracepoint bridge only while its site is on.
  */
+#ifndef host_site_changed
+#define host_site_changed(m) ((void)(m))
+#endif
 
 #endif /* STAPMARK_CORE_HOST_H */

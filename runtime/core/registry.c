@@ -141,6 +141,7 @@ static void site_off(struct marker *m)
 	if (m->state) {
 		__atomic_store_n(&m->state, 0, __ATOMIC_RELAXED);
 		__atomic_sub_fetch(m->semaphore, 1, __ATOMIC_RELAXED);
+		host_site_changed(m);
 	}
 }
 
@@ -155,6 +156,7 @@ static void update_site(struct marker_entry *e, struct marker *m)
 		if (!m->state) {
 			__atomic_store_n(&m->state, 1, __ATOMIC_RELEASE);
 			__atomic_add_fetch(m->semaphore, 1, __ATOMIC_RELAXED);
+			host_site_changed(m);
 		}
 	} else {
 		site_off(m);
@@ -365,6 +367,33 @@ int marker_probe_unregister_private_data(marker_probe_func *probe, void *probe_p
 	return ret ? ret : found ? 0 : -ENOENT;
 }
 
+int marker_probe_unregister_matching(int (*match)(const char *name, marker_probe_func *probe,
+						  void *probe_private, void *arg),
+				     void *arg)
+{
+	struct marker_entry *e, *next;
+	int i, j, n = 0;
+
+	host_registry_lock();
+	for (i = 0; i < ENTRY_BUCKETS; i++) {
+		for (e = entries[i]; e; e = next) {
+			next = e->next;
+			for (j = 0; j < e->nprobes; j++) {
+				struct marker_probe_closure p = e->probes[j];
+
+				if (!match(e->name, p.func, p.probe_private, arg) ||
+				    remove_probe(e, p.func, p.probe_private))
+					continue;
+				n++;
+				j = -1; /* a new array: look again from its start */
+			}
+			put_entry(e);
+		}
+	}
+	host_registry_unlock();
+	return n;
+}
+
 int marker_arm(const char *name)
 {
 	struct marker_entry *e;
@@ -408,11 +437,17 @@ int marker_disarm(const char *name)
 
 void marker_synchronize_unregister(void)
 {
-	struct marker_probe_closure *batch[MARKER_RETIRED_MAX];
+	struct marker_probe_closure **batch; /* on the heap: kernel stacks are small */
 	int i, n;
 
 	host_registry_lock();
 	n = nretired;
+	batch = n ? host_zalloc(sizeof(*batch) * (size_t)n) : NULL;
+	if (n && !batch) {
+		flush_retired_locked(); /* no memory: wait with the lock held */
+		host_registry_unlock();
+		return;
+	}
 	for (i = 0; i < n; i++)
 		batch[i] = retired[i];
 	nretired = 0;
@@ -421,6 +456,7 @@ void marker_synchronize_unregister(void)
 	host_synchronize();
 	for (i = 0; i < n; i++)
 		host_free(batch[i]);
+	host_free(batch);
 }
 
 /* Report a name defined with two formats, once per new format. */

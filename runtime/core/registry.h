@@ -13,4 +13,14 @@
 /* Free probe arrays retired by updates once this many wait for a grace period. */
 #define MARKER_RETIRED_MAX 1024
 
+/*
+ * Disconnect every probe for which match(name, probe, probe_private, arg) is
+ * nonzero; returns how many.  For a host cleaning up after code that left
+ * probes registered when it was unloaded (markers.ko: a probe module).  The
+ * caller then waits with marker_synchronize_unregister().
+ */
+int marker_probe_unregister_matching(int (*match)(const char *name, marker_probe_func *probe,
+						  void *probe_private, void *arg),
+				     void *arg);
+
 #endif /* STAPMARK_CORE_REGISTRY_H */

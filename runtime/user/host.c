@@ -14,8 +14,8 @@
 
 #include "../core/host.h"
 
-__thread int marker_nesting __attribute__((tls_model("initial-exec")));
 unsigned long marker_nested_drops;
+int marker_urcu_fast;
 #ifdef MARKER_TSAN
 char marker_tsan_grace;
 #endif
@@ -121,4 +121,37 @@ char *host_object_name(const void *addr)
 unsigned long marker_dropped_nested(void)
 {
 	return __atomic_load_n(&marker_nested_drops, __ATOMIC_RELAXED);
+}
+
+/*
+ * The uncommon ways into the read side (see marker_host.h): this thread's
+ * first marker (liburcu-bp registers it, signal-safely), a marker fired
+ * inside a probe or a signal handler interrupting one, and a liburcu-bp
+ * without membarrier(2).  Returns 0 when the thread is nested too deep.
+ */
+int host_dispatch_enter_slow(struct host_dispatch *d)
+{
+	struct urcu_bp_reader *r = URCU_TLS(urcu_bp_reader);
+	unsigned long ctr;
+
+	if (!r) {
+		urcu_bp_register();
+		r = URCU_TLS(urcu_bp_reader);
+	}
+	/* Set once liburcu-bp is initialised (registration guarantees it);
+	 * the flag never changes afterwards. */
+	if (urcu_bp_has_sys_membarrier && !__atomic_load_n(&marker_urcu_fast, __ATOMIC_RELAXED))
+		__atomic_store_n(&marker_urcu_fast, 1, __ATOMIC_RELAXED);
+	ctr = __atomic_load_n(&r->ctr, __ATOMIC_RELAXED);
+	if ((ctr & URCU_BP_GP_CTR_NEST_MASK) >= MARKER_MAX_NESTING)
+		return 0;
+	if (!(ctr & URCU_BP_GP_CTR_NEST_MASK)) {
+		__atomic_store_n(&r->ctr, __atomic_load_n(&urcu_bp_gp.ctr, __ATOMIC_RELAXED),
+				 __ATOMIC_RELAXED);
+		urcu_bp_smp_mb_slave();
+	} else {
+		__atomic_store_n(&r->ctr, ctr + URCU_BP_GP_COUNT, __ATOMIC_RELAXED);
+	}
+	d->reader = r;
+	return 1;
 }
