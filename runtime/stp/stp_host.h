@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The host interface of the handler runtime: everything runtime/stp needs
+ * from its environment.  the runtime/stp sources call nothing else (no libc), so the
+ * same files build into a user-space probe module and a kernel module.
+ *
+ * A host provides "stp_host_types.h" on the include path (integer types,
+ * size_t, va_list, bool and stp_host_rwlock_t) and implements the functions
+ * below.  The user-space implementation is runtime/stp/user/host.c.
+ */
+#ifndef STP_HOST_H
+#define STP_HOST_H
+
+#include "stp_host_types.h"
+
+struct stp_context;
+
+/* Locks living in the shared region.  init makes the lock usable from every
+ * process that maps the region, at whatever address; the try functions
+ * return 0 when the lock was taken and never block. */
+void stp_host_rwlock_init(stp_host_rwlock_t *l);
+int stp_host_rwlock_tryrdlock(stp_host_rwlock_t *l);
+int stp_host_rwlock_trywrlock(stp_host_rwlock_t *l);
+void stp_host_rwlock_unlock(stp_host_rwlock_t *l);
+/* Back off for about us microseconds between lock attempts. */
+void stp_host_delay_us(unsigned int us);
+
+/* The statistics slot of the caller (CPU number, or thread slot).  Any value
+ * is accepted: the runtime reduces it modulo the region's slot count and
+ * guards each slot with its own small lock, so a shared slot is still safe,
+ * only slower. */
+unsigned int stp_host_slot(void);
+
+/* The caller's probe context (per thread, or per CPU with preemption off):
+ * zero-filled on first use, kept for the thread's life.  NULL when none can
+ * be had (the hit is then skipped and counted). */
+struct stp_context *stp_host_context(void);
+
+/* Process-local scratch memory for foreach snapshots; NULL on failure. */
+void *stp_host_alloc(size_t size);
+void stp_host_free(void *p);
+
+/* Clocks, in nanoseconds: wall clock since the epoch, and a monotonic clock
+ * (local_clock).  get_cycles: the CPU's cycle counter, or the best stand-in. */
+int64_t stp_host_gettimeofday_ns(void);
+int64_t stp_host_local_clock_ns(void);
+int64_t stp_host_get_cycles(void);
+
+/* Identity of the current task. */
+int64_t stp_host_pid(void);
+int64_t stp_host_tid(void);
+int64_t stp_host_ppid(void);
+int64_t stp_host_uid(void);
+int64_t stp_host_euid(void);
+int64_t stp_host_gid(void);
+int64_t stp_host_egid(void);
+int64_t stp_host_cpu(void);
+/* The task's command name, NUL-terminated within size bytes. */
+void stp_host_execname(char *buf, size_t size);
+
+/* Output of one complete record (everything one handler printed, or one
+ * print item when a handler prints more than a buffer holds) to the
+ * script's output (stdout or -o FILE).  The host must not split it or
+ * interleave it with another record. */
+void stp_host_output(const char *buf, size_t len);
+/* One complete diagnostic ("WARNING: ...\n", "ERROR: ...\n") for stderr. */
+void stp_host_message(const char *buf, size_t len);
+/* exit() was called or MAXERRORS/MAXSKIPPED reached: the session state in
+ * the region already says STOPPING; this wakes the driver up. */
+void stp_host_request_exit(void);
+
+/* Fault-safe reads from an arbitrary address: never crash on a bad one.
+ * read_string copies up to size-1 bytes, stops after a NUL, always
+ * terminates dst, and returns the length copied or -STP_HOST_EFAULT when
+ * the first byte (or any byte before the NUL) cannot be read.
+ * read_bytes copies exactly n bytes or returns -STP_HOST_EFAULT. */
+long stp_host_read_string(char *dst, uintptr_t addr, size_t size);
+int stp_host_read_bytes(void *dst, uintptr_t addr, size_t n);
+
+#endif /* STP_HOST_H */

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * User-space host of the handler runtime: process-shared locks, thread
+ * slots and contexts, clocks, identity, and fault-safe reads through
+ * process_vm_readv on our own process (a bad address fails the call, it
+ * cannot fault).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../stp.h"
+#include "stp_user.h"
+
+/* The rwlock word: the writer bit, or the count of readers.  Trying costs
+ * one compare-and-swap; glibc's process-shared pthread_rwlock_t costs
+ * three to four times as much here, on the path of every hit. */
+#define STP_RWLOCK_WRITER 0x80000000u
+
+void stp_host_rwlock_init(stp_host_rwlock_t *l)
+{
+	__atomic_store_n(&l->word, 0, __ATOMIC_RELEASE);
+}
+
+int stp_host_rwlock_tryrdlock(stp_host_rwlock_t *l)
+{
+	uint32_t w = __atomic_load_n(&l->word, __ATOMIC_RELAXED);
+
+	do {
+		if (w & STP_RWLOCK_WRITER)
+			return EBUSY;
+	} while (!__atomic_compare_exchange_n(&l->word, &w, w + 1, 1, __ATOMIC_ACQUIRE,
+					      __ATOMIC_RELAXED));
+	return 0;
+}
+
+int stp_host_rwlock_trywrlock(stp_host_rwlock_t *l)
+{
+	uint32_t w = 0;
+
+	return __atomic_compare_exchange_n(&l->word, &w, STP_RWLOCK_WRITER, 0, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED)
+		       ? 0
+		       : EBUSY;
+}
+
+void stp_host_rwlock_unlock(stp_host_rwlock_t *l)
+{
+	/* While the writer bit is set no reader holds the lock, so the
+	 * caller is the writer. */
+	if (__atomic_load_n(&l->word, __ATOMIC_RELAXED) == STP_RWLOCK_WRITER)
+		__atomic_store_n(&l->word, 0, __ATOMIC_RELEASE);
+	else
+		__atomic_fetch_sub(&l->word, 1, __ATOMIC_RELEASE);
+}
+
+void stp_host_delay_us(unsigned int us)
+{
+	struct timespec ts = {0, (long)us * 1000};
+
+	nanosleep(&ts, NULL);
+}
+
+/* Each thread takes the next slot number once; the runtime folds it into
+ * the region's slot count. */
+static unsigned int next_slot;
+static __thread unsigned int my_slot_plus1;
+
+unsigned int stp_host_slot(void)
+{
+	if (!my_slot_plus1)
+		my_slot_plus1 = __atomic_fetch_add(&next_slot, 1, __ATOMIC_RELAXED) + 1;
+	return my_slot_plus1 - 1;
+}
+
+static pthread_key_t ctx_key;
+static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
+static __thread struct stp_context *my_ctx;
+
+static void ctx_make_key(void)
+{
+	pthread_key_create(&ctx_key, free);
+}
+
+struct stp_context *stp_host_context(void)
+{
+	if (__builtin_expect(my_ctx != NULL, 1))
+		return my_ctx;
+	pthread_once(&ctx_once, ctx_make_key);
+	my_ctx = calloc(1, sizeof(*my_ctx));
+	if (my_ctx)
+		pthread_setspecific(ctx_key, my_ctx);
+	return my_ctx;
+}
+
+void *stp_host_alloc(size_t size)
+{
+	return malloc(size ? size : 1);
+}
+
+void stp_host_free(void *p)
+{
+	free(p);
+}
+
+static int64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t stp_host_gettimeofday_ns(void)
+{
+	return clock_ns(CLOCK_REALTIME);
+}
+
+int64_t stp_host_local_clock_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+int64_t stp_host_get_cycles(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	return (int64_t)__builtin_ia32_rdtsc();
+#else
+	return clock_ns(CLOCK_MONOTONIC);
+#endif
+}
+
+int64_t stp_host_pid(void)
+{
+	return getpid();
+}
+
+int64_t stp_host_tid(void)
+{
+	return syscall(SYS_gettid);
+}
+
+int64_t stp_host_ppid(void)
+{
+	return getppid();
+}
+
+int64_t stp_host_uid(void)
+{
+	return getuid();
+}
+
+int64_t stp_host_euid(void)
+{
+	return geteuid();
+}
+
+int64_t stp_host_gid(void)
+{
+	return getgid();
+}
+
+int64_t stp_host_egid(void)
+{
+	return getegid();
+}
+
+int64_t stp_host_cpu(void)
+{
+	int cpu = sched_getcpu();
+
+	return cpu < 0 ? 0 : cpu;
+}
+
+void stp_host_execname(char *buf, size_t size)
+{
+	char comm[17] = "";
+
+	/* The calling thread's comm, as current->comm in the kernel. */
+	prctl(PR_GET_NAME, comm, 0, 0, 0);
+	comm[16] = '\0';
+	if (size) {
+		strncpy(buf, comm, size - 1);
+		buf[size - 1] = '\0';
+	}
+}
+
+static ssize_t read_self(void *dst, uintptr_t addr, size_t n)
+{
+	struct iovec local = {dst, n}, remote = {(void *)addr, n};
+
+	return process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+}
+
+long stp_host_read_string(char *dst, uintptr_t addr, size_t size)
+{
+	size_t got = 0;
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (!size)
+		return 0;
+	/* A page at a time: a string may end just before unmapped memory. */
+	while (got < size - 1) {
+		size_t chunk = (size_t)page - ((addr + got) % (size_t)page);
+		char *nul;
+
+		if (chunk > size - 1 - got)
+			chunk = size - 1 - got;
+		if (addr + got < addr ||
+		    read_self(dst + got, addr + got, chunk) != (ssize_t)chunk) {
+			dst[got] = '\0';
+			return -STP_HOST_EFAULT;
+		}
+		nul = memchr(dst + got, '\0', chunk);
+		if (nul)
+			return nul - dst;
+		got += chunk;
+	}
+	dst[got] = '\0';
+	return (long)got;
+}
+
+int stp_host_read_bytes(void *dst, uintptr_t addr, size_t n)
+{
+	if (!n)
+		return 0;
+	if (addr + n < addr || read_self(dst, addr, n) != (ssize_t)n)
+		return -STP_HOST_EFAULT;
+	return 0;
+}
+
+void *stp_user_region_memfd(size_t size, int *fd)
+{
+	void *base;
+
+	*fd = memfd_create("stapmark-region", MFD_CLOEXEC);
+	if (*fd < 0)
+		return NULL;
+	if (ftruncate(*fd, (off_t)size) < 0) {
+		close(*fd);
+		*fd = -1;
+		return NULL;
+	}
+	base = stp_user_map(*fd, size);
+	if (!base) {
+		close(*fd);
+		*fd = -1;
+	}
+	return base;
+}
+
+void *stp_user_map(int fd, size_t size)
+{
+	void *base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	return base == MAP_FAILED ? NULL : base;
+}
+
+void stp_user_unmap(void *base, size_t size)
+{
+	munmap(base, size);
+}
+
+unsigned int stp_user_default_slots(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+
+	return n < 1 ? 1 : n > 1024 ? 1024 : (unsigned int)n;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * User-space host of the handler runtime (runtime/stp/user): extras for the
+ * programs that use it -- stapmark, probe modules, unit tests.
+ *
+ * The output functions (stp_host_output, stp_host_message,
+ * stp_host_request_exit) are in output.c: by default they write to stdout
+ * and stderr; a transport installs its own with stp_user_set_hooks, or
+ * replaces output.c altogether.
+ */
+#ifndef STP_USER_H
+#define STP_USER_H
+
+#include <stddef.h>
+
+struct stp_user_hooks {
+	/* One complete record of script output. */
+	void (*output)(const char *buf, size_t len, void *arg);
+	/* One complete WARNING/ERROR message. */
+	void (*message)(const char *buf, size_t len, void *arg);
+	/* exit() or an error limit: the session is now STOPPING. */
+	void (*request_exit)(void *arg);
+	void *arg;
+};
+
+/* Install hooks (NULL members keep the default); NULL restores all. */
+void stp_user_set_hooks(const struct stp_user_hooks *hooks);
+
+/* A zero-filled shared memory object of size bytes (memfd) and its first
+ * mapping; *fd receives the descriptor, for mapping it again elsewhere
+ * (stp_user_map) or handing it to a target.  NULL on failure. */
+void *stp_user_region_memfd(size_t size, int *fd);
+void *stp_user_map(int fd, size_t size);
+void stp_user_unmap(void *base, size_t size);
+
+/* Statistics slots worth creating a region with: the CPU count. */
+unsigned int stp_user_default_slots(void);
+
+#endif /* STP_USER_H */
