@@ -21,7 +21,7 @@ static bool in_user_script(const struct checking *c, struct srcpos pos)
 }
 
 /* Whether evaluating x can change anything or print. */
-static bool has_side_effects(const struct expr *x)
+bool expr_has_side_effects(const struct expr *x)
 {
 	if (!x)
 		return false;
@@ -40,13 +40,13 @@ static bool has_side_effects(const struct expr *x)
 	default:
 		break;
 	}
-	if (has_side_effects(x->a) || has_side_effects(x->b) || has_side_effects(x->c))
+	if (expr_has_side_effects(x->a) || expr_has_side_effects(x->b) || expr_has_side_effects(x->c))
 		return true;
 	for (int i = 0; i < x->args.n; i++)
-		if (has_side_effects(x->args.v[i]))
+		if (expr_has_side_effects(x->args.v[i]))
 			return true;
 	for (int i = 0; i < x->comps.n; i++)
-		if (has_side_effects(x->comps.v[i].index))
+		if (expr_has_side_effects(x->comps.v[i].index))
 			return true;
 	return false;
 }
@@ -90,7 +90,7 @@ static const struct symbol *dead_store(const struct expr *x)
 		return NULL;
 	const struct symbol *s = x->a->sym;
 
-	if (s->kind != SYM_LOCAL || s->read || has_side_effects(x->b))
+	if (s->kind != SYM_LOCAL || s->read || expr_has_side_effects(x->b))
 		return NULL;
 	return s;
 }
@@ -115,7 +115,7 @@ static void check_block(struct checking *c, struct stmt *st)
 						     dead->name);
 				continue;
 			}
-			if (!has_side_effects(s->e) && s->e->kind != EX_ASSIGN) {
+			if (!expr_has_side_effects(s->e) && s->e->kind != EX_ASSIGN) {
 				if (in_user_script(c, s->e->pos))
 					diag_warning(s->e->pos,
 						     "eliding side-effect-free expression");

@@ -112,6 +112,9 @@ struct program {
  * reporting errors. */
 struct program *pass2(struct session *s, struct script *user, const macro_vec *macros);
 
+/* Whether evaluating x may change anything, print, or fail at run time. */
+bool expr_has_side_effects(const struct expr *x);
+
 /* -p2 output (like stap's): globals, functions, probes with their locals;
  * with bodies when verbose (stap prints them at -vv). */
 void print_program(FILE *f, const struct program *p, bool bodies);

@@ -111,8 +111,8 @@ static bool read_module_markers(struct arena *a, mark_vec *t, const char *path)
 
 /*
  * /proc/markers of markers.ko: one marker per line, fields separated by
- * tabs: name, format, module, state, number of probes.  A line with fewer
- * fields is skipped.
+ * tabs: name, module, state, number of probes, format (last: it may hold
+ * tabs itself).  A line with fewer fields is skipped.
  */
 static bool read_proc_markers(struct arena *a, mark_vec *t)
 {
@@ -123,19 +123,19 @@ static bool read_proc_markers(struct arena *a, mark_vec *t)
 	if (!f)
 		return false;
 	while (getline(&line, &cap, f) > 0) {
-		char *fields[3], *p = line;
+		char *fields[5], *p = line;
 		int k;
 
 		line[strcspn(line, "\n")] = 0;
-		for (k = 0; k < 3 && p; k++) {
+		for (k = 0; k < 5 && p; k++) {
 			fields[k] = p;
-			p = strchr(p, '\t');
+			p = k < 4 ? strchr(p, '\t') : NULL;
 			if (p)
 				*p++ = 0;
 		}
-		if (k == 3)
-			add_entry(a, t, fields[0], fields[1],
-				  arena_strndup(a, fields[2], strlen(fields[2])));
+		if (k == 5)
+			add_entry(a, t, fields[0], fields[4],
+				  arena_strndup(a, fields[1], strlen(fields[1])));
 	}
 	free(line);
 	fclose(f);

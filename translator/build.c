@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Pass 4.  The runtime comes from the build tree when stapmark runs from
+ * it (build/bin/stapmark: runtime/ and build/lib next to it) or from the
+ * installation (PREFIX/share/stapmark/runtime, PREFIX/lib/stapmark).  The
+ * prebuilt runtime library has the default limits; with -D the runtime
+ * sources are compiled into the module with the same definitions, so that
+ * MAXSTRINGLEN and friends agree on both sides.
+ *
+ * The cache key is a digest of: the elaborated program as -p2 -vv prints
+ * it (every probe, marker format, type, function body), the globals'
+ * initial values, the embedded C, the options that change the code, the
+ * compiler, and the size and time of every runtime file.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "marker_table.h"
+#include "print.h"
+
+#ifndef STAPMARK_VERSION
+#define STAPMARK_VERSION "0.1"
+#endif
+
+struct runtime {
+	const char *include; /* marker.h's directory */
+	const char *stp, *stp_user, *transport; /* header (and source) dirs */
+	const char *libdir; /* libmarkers.so */
+	const char *libstp, *libtransport, *preload;
+};
+
+static bool exists(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+static bool find_runtime(struct session *s, struct runtime *rt)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	struct arena *a = s->arena;
+
+	if (n <= 0)
+		return false;
+	exe[n] = 0;
+	*strrchr(exe, '/') = 0;
+	/* The build tree: BUILD/bin/stapmark, the sources two levels up. */
+	const char *top = arena_printf(a, "%s/../..", exe);
+
+	if (exists(arena_printf(a, "%s/runtime/stp/stp.h", top)) &&
+	    exists(arena_printf(a, "%s/../lib/libstp-user.a", exe))) {
+		*rt = (struct runtime){
+			.include = arena_printf(a, "%s/include", top),
+			.stp = arena_printf(a, "%s/runtime/stp", top),
+			.stp_user = arena_printf(a, "%s/runtime/stp/user", top),
+			.transport = arena_printf(a, "%s/runtime/transport", top),
+			.libdir = arena_printf(a, "%s/../lib", exe),
+			.libstp = arena_printf(a, "%s/../lib/libstp-user.a", exe),
+			.libtransport = arena_printf(a, "%s/../lib/libstp-transport.a", exe),
+			.preload = arena_printf(a, "%s/../transport/obj/preload.o", exe),
+		};
+		return true;
+	}
+	/* Installed: PREFIX/bin/stapmark. */
+	const char *share = arena_printf(a, "%s/../share/stapmark/runtime", exe);
+	const char *lib = arena_printf(a, "%s/../lib", exe);
+
+	*rt = (struct runtime){
+		.include = arena_printf(a, "%s/../include", exe),
+		.stp = arena_printf(a, "%s/stp", share),
+		.stp_user = arena_printf(a, "%s/stp/user", share),
+		.transport = arena_printf(a, "%s/transport", share),
+		.libdir = lib,
+		.libstp = arena_printf(a, "%s/stapmark/libstp-user.a", lib),
+		.libtransport = arena_printf(a, "%s/stapmark/libstp-transport.a", lib),
+		.preload = arena_printf(a, "%s/stapmark/preload.o", lib),
+	};
+	return exists(arena_printf(a, "%s/stp.h", rt->stp)) && exists(rt->libtransport);
+}
+
+/* FNV-1a, twice with different bases: a 128-bit digest (no adversary here:
+ * the cache is the user's own). */
+struct digest {
+	uint64_t h[2];
+};
+
+static void digest_add(struct digest *d, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < 2; k++)
+			d->h[k] = (d->h[k] ^ p[i]) * 0x100000001b3ULL;
+}
+
+static void digest_str(struct digest *d, const char *s)
+{
+	digest_add(d, s, strlen(s) + 1);
+}
+
+/* A file's identity: its name, size and modification time. */
+static void digest_file(struct digest *d, const char *path)
+{
+	struct stat st;
+
+	digest_str(d, path);
+	if (stat(path, &st) == 0) {
+		digest_add(d, &st.st_size, sizeof(st.st_size));
+		digest_add(d, &st.st_mtim, sizeof(st.st_mtim));
+	}
+}
+
+static void digest_dir(struct digest *d, struct arena *a, const char *dir)
+{
+	DIR *dh = opendir(dir);
+	struct dirent *de;
+
+	if (!dh)
+		return;
+	/* readdir order is stable for an unchanged directory. */
+	while ((de = readdir(dh)))
+		if (de->d_name[0] != '.')
+			digest_file(d, arena_printf(a, "%s/%s", dir, de->d_name));
+	closedir(dh);
+}
+
+static const char *compiler(void)
+{
+	const char *cc = getenv("STAPMARK_CC");
+
+	return cc && *cc ? cc : "gcc";
+}
+
+/* What pass 3 turns into code, as text. */
+static char *program_text(const struct program *prog, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+
+	if (!f)
+		return NULL;
+	print_program(f, prog, true);
+	for (int i = 0; i < prog->globals.n; i++) {
+		const struct decl *d = prog->globals.v[i]->decl;
+
+		fprintf(f, "global %s%s[%" PRId64 "] = ", d->name, d->wrap ? "%" : "", d->size);
+		if (d->init)
+			print_expr(f, d->init);
+		fputc('\n', f);
+	}
+	for (int i = 0; i < prog->embeds.n; i++)
+		fprintf(f, "%%{%s%%}\n", prog->embeds.v[i]->code);
+	fclose(f);
+	return buf;
+}
+
+static const char *cache_dir(struct session *s)
+{
+	const char *env = getenv("STAPMARK_CACHE"), *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+
+	if (env && *env)
+		return env;
+	if (xdg && *xdg)
+		return arena_printf(s->arena, "%s/stapmark", xdg);
+	return arena_printf(s->arena, "%s/.cache/stapmark", home && *home ? home : "/tmp");
+}
+
+static int mkdirs(const char *path)
+{
+	char buf[PATH_MAX];
+
+	if (strlen(path) >= sizeof(buf))
+		return -1;
+	strcpy(buf, path);
+	for (char *p = buf + 1; *p; p++)
+		if (*p == '/') {
+			*p = 0;
+			if (mkdir(buf, 0700) < 0 && errno != EEXIST)
+				return -1;
+			*p = '/';
+		}
+	return mkdir(buf, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+int build_prepare(struct session *s, const struct program *prog, struct build *b)
+{
+	struct runtime rt;
+	struct digest d = {{0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL}};
+	size_t len;
+	char *text;
+
+	memset(b, 0, sizeof(*b));
+	if (!find_runtime(s, &rt)) {
+		fprintf(stderr, "stapmark: cannot find the handler runtime (runtime/stp and the "
+				"libraries of the build tree or the installation)\n");
+		return 1;
+	}
+	text = program_text(prog, &len);
+	if (!text)
+		return 1;
+	digest_str(&d, "stapmark " STAPMARK_VERSION);
+	digest_add(&d, text, len);
+	free(text);
+	for (int i = 0; i < s->defines.n; i++)
+		digest_str(&d, s->defines.v[i]);
+	digest_str(&d, s->module_name ? s->module_name : "");
+	const char *cc = resolve_program_path(s, compiler());
+
+	digest_file(&d, cc ? cc : compiler());
+	digest_file(&d, rt.libstp);
+	digest_file(&d, rt.libtransport);
+	digest_file(&d, rt.preload);
+	digest_file(&d, arena_printf(s->arena, "%s/stapmark/marker.h", rt.include));
+	digest_dir(&d, s->arena, rt.stp);
+	digest_dir(&d, s->arena, rt.stp_user);
+	digest_dir(&d, s->arena, rt.transport);
+	b->key = arena_printf(s->arena, "%016" PRIx64 "%016" PRIx64, d.h[0], d.h[1]);
+	const char *root = cache_dir(s);
+
+	b->dir = arena_printf(s->arena, "%s/%.2s/%s", root, b->key, b->key);
+	b->so_file = arena_printf(s->arena, "%s/module.so", b->dir);
+	b->c_file = arena_printf(s->arena, "%s/module.c", b->dir);
+	if (exists(b->so_file)) {
+		b->cached = true;
+		return 0;
+	}
+	/* Build in a directory of our own, then move it into place at once:
+	 * a concurrent run never sees half a module. */
+	const char *parent = arena_printf(s->arena, "%s/%.2s", root, b->key);
+	char *tmp = arena_printf(s->arena, "%s/tmp-XXXXXX", parent);
+
+	if (mkdirs(parent) < 0 || !mkdtemp(tmp)) {
+		fprintf(stderr, "stapmark: cannot create the cache directory %s: %s\n", parent,
+			strerror(errno));
+		return 1;
+	}
+	b->c_file = arena_printf(s->arena, "%s/module.c", tmp);
+	b->so_file = arena_printf(s->arena, "%s/module.so", tmp);
+	return 0;
+}
+
+/* Run argv, its output into log; returns its exit status (or -1). */
+static int run(char *const argv[], const char *log)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void show_log(const char *log)
+{
+	FILE *f = fopen(log, "r");
+	char line[1024];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		fputs(line, stderr);
+	fclose(f);
+}
+
+int build_compile(struct session *s, struct build *b)
+{
+	struct runtime rt;
+	struct arena *a = s->arena;
+	VEC(char *) argv = {0};
+	char *tmpdir = arena_strndup(a, b->c_file, strrchr(b->c_file, '/') - b->c_file);
+	const char *log = arena_printf(a, "%s/build.log", tmpdir);
+
+	if (!find_runtime(s, &rt))
+		return 1;
+#define ARG(...) VEC_PUSH(a, argv, arena_printf(a, __VA_ARGS__))
+	ARG("%s", compiler());
+	ARG("-std=gnu11");
+	ARG("-O2");
+	ARG("-fPIC");
+	ARG("-shared");
+	ARG("-pthread");
+	ARG("-fvisibility=hidden");
+	/* Generated code may leave temporaries unused; nothing else is expected. */
+	ARG("-Wno-unused");
+	ARG("-Werror=implicit-function-declaration");
+	ARG("-D_GNU_SOURCE");
+	for (int i = 0; i < s->defines.n; i++)
+		ARG("-D%s", s->defines.v[i]);
+	ARG("-I%s", rt.include);
+	ARG("-I%s", rt.stp);
+	ARG("-I%s", rt.stp_user);
+	ARG("-I%s", rt.transport);
+	ARG("-o");
+	ARG("%s", b->so_file);
+	ARG("%s", b->c_file);
+	if (s->defines.n) {
+		/* The runtime with the same limits as the module (-D). */
+		const char *dirs[] = {rt.stp, rt.stp_user};
+
+		for (int k = 0; k < 2; k++) {
+			DIR *dh = opendir(dirs[k]);
+			struct dirent *de;
+
+			while (dh && (de = readdir(dh))) {
+				size_t n = strlen(de->d_name);
+
+				if (n > 2 && !strcmp(de->d_name + n - 2, ".c"))
+					ARG("%s/%s", dirs[k], de->d_name);
+			}
+			if (dh)
+				closedir(dh);
+		}
+	} else {
+		ARG("%s", rt.libstp);
+	}
+	ARG("%s", rt.libtransport);
+	ARG("%s", rt.preload);
+	/* The static runtime stays private to the module. */
+	ARG("-Wl,--exclude-libs,ALL");
+	ARG("-L%s", rt.libdir);
+	ARG("-Wl,-rpath,%s", rt.libdir);
+	ARG("-lmarkers");
+	ARG("-ldl");
+#undef ARG
+	VEC_PUSH(a, argv, NULL);
+	if (s->verbose >= 3) {
+		for (int i = 0; argv.v[i]; i++)
+			fprintf(stderr, "%s%s", i ? " " : "", argv.v[i]);
+		fputc('\n', stderr);
+	}
+	if (run(argv.v, log) != 0) {
+		show_log(log);
+		fprintf(stderr, "stapmark: compiling %s failed (log: %s)\n", b->c_file, log);
+		return 1;
+	}
+	/* Into place; another run may have put the same module there first. */
+	if (rename(tmpdir, b->dir) == 0 || errno == ENOTEMPTY || errno == EEXIST) {
+		if (access(arena_printf(a, "%s/module.so", b->dir), R_OK) == 0) {
+			if (strcmp(tmpdir, b->dir) && access(tmpdir, F_OK) == 0)
+				run((char *[]){"rm", "-rf", tmpdir, NULL}, "/dev/null");
+			b->c_file = arena_printf(a, "%s/module.c", b->dir);
+			b->so_file = arena_printf(a, "%s/module.so", b->dir);
+		}
+	}
+	return 0;
+}
