@@ -410,8 +410,9 @@ void print_stmt(FILE *f, const struct stmt *s, int ind)
 		print_foreach(f, s, ind);
 		break;
 	case ST_DELETE:
+		/* The target is a primary (delete (x + g) parses, as in stap). */
 		fputs("delete ", f);
-		print_expr(f, s->e);
+		operand(f, s->e, P_POSTFIX);
 		fputc(';', f);
 		break;
 	case ST_NEXT:
