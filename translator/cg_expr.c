@@ -21,18 +21,20 @@ const char *cg_var(struct cg *g, const struct symbol *s)
 	case SYM_PARAM:
 		return arena_printf(g->a, "a_%s", s->name);
 	default:
-		return arena_printf(g->a, "stpm_g->g_%s", s->name);
+		return arena_printf(g->a, "stpm_g->g%d_%s", s->id, s->name);
 	}
 }
 
 const char *cg_map(struct cg *g, const struct symbol *s)
 {
-	return arena_printf(g->a, "((struct stp_map *)stp_ptr(stpm_r, stpm_g->g_%s))", s->name);
+	return arena_printf(g->a, "((struct stp_map *)stp_ptr(stpm_r, stpm_g->g%d_%s))", s->id,
+			    s->name);
 }
 
 const char *cg_stat(struct cg *g, const struct symbol *s)
 {
-	return arena_printf(g->a, "((struct stp_stat *)stp_ptr(stpm_r, stpm_g->g_%s))", s->name);
+	return arena_printf(g->a, "((struct stp_stat *)stp_ptr(stpm_r, stpm_g->g%d_%s))", s->id,
+			    s->name);
 }
 
 static const char *number(struct cg *g, int64_t v)

@@ -171,13 +171,13 @@ static void prelude(struct cg *g)
 	for (int i = 0; i < g->prog->globals.n; i++) {
 		const struct symbol *s = g->prog->globals.v[i];
 
-		fprintf(f, "\tstp_host_rwlock_t l_%s;\n", s->name);
+		fprintf(f, "\tstp_host_rwlock_t l%d_%s;\n", s->id, s->name);
 		if (s->arity > 0 || s->type == TYPE_STATS)
-			fprintf(f, "\tstp_off_t g_%s;\n", s->name);
+			fprintf(f, "\tstp_off_t g%d_%s;\n", s->id, s->name);
 		else if (s->type == TYPE_STRING)
-			fprintf(f, "\tchar g_%s[MAXSTRINGLEN];\n", s->name);
+			fprintf(f, "\tchar g%d_%s[MAXSTRINGLEN];\n", s->id, s->name);
 		else
-			fprintf(f, "\tint64_t g_%s;\n", s->name);
+			fprintf(f, "\tint64_t g%d_%s;\n", s->id, s->name);
 	}
 	fputs("\tint unused_;\n};\n\n"
 	      "static struct stp_region *stpm_r;\n"
@@ -246,7 +246,7 @@ static void globals_init(struct cg *g)
 		const struct decl *d = s->decl;
 		int64_t v;
 
-		cg_line(g, "stp_lock_init(&stpm_g->l_%s);", s->name);
+		cg_line(g, "stp_lock_init(&stpm_g->l%d_%s);", s->id, s->name);
 		if (s->arity > 0) {
 			const char *keys = "";
 
@@ -263,7 +263,8 @@ static void globals_init(struct cg *g)
 				(long long)d->size, d->wrap);
 			if (s->type == TYPE_STATS)
 				hist_desc(g, s, "d.h");
-			cg_line(g, "if (!(stpm_g->g_%s = stp_map_new(stpm_r, &d)))", s->name);
+			cg_line(g, "if (!(stpm_g->g%d_%s = stp_map_new(stpm_r, &d)))", s->id,
+				s->name);
 			cg_line(g, "\treturn stp_snprintf(err, errlen, \"%s\"), -1;",
 				arena_printf(g->a, "no room in the region for %s", s->name));
 			g->ind--;
@@ -273,16 +274,17 @@ static void globals_init(struct cg *g)
 			g->ind++;
 			cg_line(g, "struct stp_hist_desc h;");
 			hist_desc(g, s, "h");
-			cg_line(g, "if (!(stpm_g->g_%s = stp_stat_new(stpm_r, &h)))", s->name);
+			cg_line(g, "if (!(stpm_g->g%d_%s = stp_stat_new(stpm_r, &h)))", s->id,
+				s->name);
 			cg_line(g, "\treturn stp_snprintf(err, errlen, \"%s\"), -1;",
 				arena_printf(g->a, "no room in the region for %s", s->name));
 			g->ind--;
 			cg_line(g, "}");
 		} else if (s->type == TYPE_STRING && d->init && d->init->kind == EX_STRING) {
-			cg_line(g, "stp_strlcpy(stpm_g->g_%s, %s, MAXSTRINGLEN);", s->name,
+			cg_line(g, "stp_strlcpy(stpm_g->g%d_%s, %s, MAXSTRINGLEN);", s->id, s->name,
 				cg_cstr(g->a, string_value(g->a, d->init->str)));
 		} else if (d->init && const_long(d->init, &v)) {
-			cg_line(g, "stpm_g->g_%s = %lldLL;", s->name, (long long)v);
+			cg_line(g, "stpm_g->g%d_%s = %lldLL;", s->id, s->name, (long long)v);
 		}
 	}
 	cg_line(g, "return 0;");
@@ -385,8 +387,8 @@ static void handler(struct cg *g, struct derived_probe *p, int index)
 		unpack_args(g, p, u.maxarg);
 	for (int i = 0; i < g->prog->globals.n; i++)
 		if (u.globals[i]) {
-			locks = arena_printf(g->a, "%s%s{&stpm_g->l_%s, %d}", locks,
-					     nlocks ? ", " : "", g->prog->globals.v[i]->name,
+			locks = arena_printf(g->a, "%s%s{&stpm_g->l%d_%s, %d}", locks,
+					     nlocks ? ", " : "", i, g->prog->globals.v[i]->name,
 					     u.globals[i] == 2);
 			nlocks++;
 		}
@@ -441,8 +443,9 @@ static void print_unread(struct cg *g)
 		const struct symbol *s = g->prog->globals.v[i];
 
 		if (s->written && !s->read) {
-			locks = arena_printf(g->a, "%s%s{&stpm_g->l_%s, %d}", locks,
-					     nlocks ? ", " : "", s->name, s->type == TYPE_STATS);
+			locks = arena_printf(g->a, "%s%s{&stpm_g->l%d_%s, %d}", locks,
+					     nlocks ? ", " : "", s->id, s->name,
+					     s->type == TYPE_STATS);
 			nlocks++;
 		}
 	}
@@ -606,7 +609,7 @@ static void target_side(struct cg *g)
 		   "\tif (rc)\n\t\treturn rc < 0 ? rc : -22;\n"
 		   "\tbase = stp_transport_globals(&size);\n"
 		   "\tstpm_r = base ? stp_region_attach(base, size) : NULL;\n"
-		   "\tif (!stpm_r) {\n\t\tstp_transport_detach();\n\t\treturn -22;\n\t}\n"
+		   "\tif (!stpm_r) {\n\t\tstp_transport_detach();\n\t\treturn -5; /* EIO */\n\t}\n"
 		   "\tstpm_g = stp_region_root(stpm_r);\n"
 		   "\tstp_user_set_hooks(&stpm_hooks);\n"
 		   "\tfor (stpm_nregistered = 0; stpm_marks[stpm_nregistered].name; "
@@ -616,7 +619,9 @@ static void target_side(struct cg *g)
 		   "\t\tif (!rc && (rc = marker_arm(m->name)))\n"
 		   "\t\t\tmarker_probe_unregister(m->name, m->fn, NULL);\n"
 		   "\t\tif (rc) {\n\t\t\tstpm_unregister();\n\t\t\tstp_transport_detach();\n"
-		   "\t\t\treturn rc;\n\t\t}\n\t}\n"
+		   "\t\t\t/* libmarkers said why (format mismatch...); not EINVAL,\n"
+		   "\t\t\t * which the loader takes for a foreign segment. */\n"
+		   "\t\t\treturn rc == -22 ? -5 : rc;\n\t\t}\n\t}\n"
 		   "\treturn 0;\n}\n");
 	cg_line(g, "void stp_module_detach(void)\n{\n\tstpm_unregister();\n"
 		   "\tstp_transport_detach();\n}\n");
@@ -688,6 +693,8 @@ static void stapmark_side(struct cg *g)
 		"static int64_t stpm_errors(void)\n{\n\treturn stp_session_errors(stpm_r);\n}\n");
 	cg_line(g,
 		"static int64_t stpm_skipped(void)\n{\n\treturn stp_session_skipped(stpm_r);\n}\n");
+	cg_line(g, "static void stpm_set_target(int64_t pid)\n{\n"
+		   "\t__atomic_store_n(&stpm_r->target_pid, pid, __ATOMIC_RELEASE);\n}\n");
 	cg_line(g,
 		"static const struct stp_script stpm_script = {\n"
 		"\t.abi = STP_SCRIPT_ABI,\n\t.name = %s,\n"
@@ -699,7 +706,8 @@ static void stapmark_side(struct cg *g)
 		"\t.run_timer = stpm_run_timer,\n\t.run_error = stpm_run_error,\n"
 		"\t.run_end = stpm_run_end,\n\t.session_exit = stpm_session_exit,\n"
 		"\t.session_state = stpm_state,\n\t.request_stop = stpm_request_stop,\n"
-		"\t.errors = stpm_errors,\n\t.skipped = stpm_skipped,\n};\n",
+		"\t.errors = stpm_errors,\n\t.skipped = stpm_skipped,\n"
+		"\t.set_target = stpm_set_target,\n};\n",
 		cg_cstr(g->a, g->s->module_name ? g->s->module_name : "stapmark"), nprocess,
 		nkernel, ntimers, has[0], has[1], has[2]);
 	cg_line(g, "const struct stp_script *stp_script(void)\n{\n\treturn &stpm_script;\n}");

@@ -423,7 +423,7 @@ void cg_stmt(struct cg *g, struct stmt *st)
 
 const char *cg_function_name(struct cg *g, const struct function *fn)
 {
-	return arena_printf(g->a, "stpf_%s", fn->name);
+	return arena_printf(g->a, "stpf%d_%s", fn->id, fn->name);
 }
 
 static const char *ctype_param(enum type t)
@@ -433,8 +433,7 @@ static const char *ctype_param(enum type t)
 
 void cg_function_proto(struct cg *g, FILE *f, const struct function *fn)
 {
-	(void)g;
-	fprintf(f, "static int stpf_%s(struct stp_context *c", fn->name);
+	fprintf(f, "static int %s(struct stp_context *c", cg_function_name(g, fn));
 	if (fn->ret == TYPE_LONG)
 		fputs(", int64_t *ret_", f);
 	else if (fn->ret == TYPE_STRING)

@@ -40,7 +40,8 @@ bool expr_has_side_effects(const struct expr *x)
 	default:
 		break;
 	}
-	if (expr_has_side_effects(x->a) || expr_has_side_effects(x->b) || expr_has_side_effects(x->c))
+	if (expr_has_side_effects(x->a) || expr_has_side_effects(x->b) ||
+	    expr_has_side_effects(x->c))
 		return true;
 	for (int i = 0; i < x->args.n; i++)
 		if (expr_has_side_effects(x->args.v[i]))
@@ -235,6 +236,7 @@ void check_program(struct elab *e)
 			if (g->read && !g->written && !g->decl->init && !g->decl->file->library)
 				diag_warning(g->pos, "never-assigned global variable '%s'",
 					     g->name);
+			g->id = e->prog->globals.n;
 			VEC_PUSH(e->a, e->prog->globals, g);
 		} else if (!g->decl->file->library && c.optimize) {
 			diag_warning(g->pos, "eliding unused variable '%s'", g->name);

@@ -39,6 +39,7 @@ struct symbol {
 	const struct expr *hist; /* the first @hist_* of this statistic */
 	bool reported; /* its unresolved type was reported */
 	int uses; /* references left after elision (locals) */
+	int id; /* globals: position in program.globals (unique C names) */
 };
 
 typedef VEC(struct symbol *) symbol_vec;
@@ -51,6 +52,7 @@ struct function {
 	enum type ret;
 	struct srcpos ret_pos;
 	bool used; /* reached from a probe */
+	int id; /* position in program.functions (unique C names) */
 	bool resolved; /* its body has been bound */
 };
 

@@ -6,42 +6,16 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <time.h>
 
+#include "build.h"
+#include "cg.h"
 #include "dump_markers.h"
 #include "elab.h"
 #include "options.h"
+#include "pass_clock.h"
 #include "pass1.h"
 #include "print.h"
-
-struct pass_clock {
-	struct timespec real;
-	struct rusage ru;
-};
-
-static void clock_start(struct pass_clock *c)
-{
-	clock_gettime(CLOCK_MONOTONIC, &c->real);
-	getrusage(RUSAGE_SELF, &c->ru);
-}
-
-static long tv_ms(struct timeval a, struct timeval b)
-{
-	return (b.tv_sec - a.tv_sec) * 1000 + (b.tv_usec - a.tv_usec) / 1000;
-}
-
-/* Like stap: "in 20usr/0sys/21real ms." */
-static void clock_report(const struct pass_clock *c)
-{
-	struct pass_clock now;
-
-	clock_start(&now);
-	fprintf(stderr, "in %ldusr/%ldsys/%ldreal ms.\n", tv_ms(c->ru.ru_utime, now.ru.ru_utime),
-		tv_ms(c->ru.ru_stime, now.ru.ru_stime),
-		(now.real.tv_sec - c->real.tv_sec) * 1000 +
-			(now.real.tv_nsec - c->real.tv_nsec) / 1000000);
-}
+#include "run.h"
 
 static FILE *open_output(struct session *s)
 {
@@ -67,6 +41,8 @@ static void report_errors(void)
 		fprintf(stderr, "stapmark: %d more errors not shown\n",
 			diag_errors - DIAG_MAX_SHOWN);
 }
+
+static int translate_and_run(struct session *s, struct program *prog);
 
 static int translate(struct session *s)
 {
@@ -128,12 +104,67 @@ static int translate(struct session *s)
 		print_program(out, prog, s->verbose >= 2);
 		return close_output(s, out);
 	}
-	/* No fake output: say plainly where the translator stops today. */
-	fprintf(stderr,
-		"stapmark: pass 3 (translate) is not implemented yet, so -p%d cannot be done; "
-		"-p1 and -p2 are\n",
-		s->last_pass);
-	return 1;
+	return translate_and_run(s, prog);
+}
+
+/* Passes 3 to 5: C, the module (both cached), the run. */
+static int translate_and_run(struct session *s, struct program *prog)
+{
+	struct pass_clock clk;
+	struct build b;
+
+	if (s->last_pass == 3) {
+		FILE *out = open_output(s);
+
+		if (!out)
+			return 1;
+		int rc = pass3_translate(s, prog, out);
+
+		return close_output(s, out) || rc;
+	}
+	if (build_prepare(s, prog, &b))
+		return 1;
+	if (b.cached) {
+		if (s->verbose) {
+			fprintf(stderr, "Pass 3: using cached %s\n", b.c_file);
+			fprintf(stderr, "Pass 4: using cached %s\n", b.so_file);
+		}
+	} else {
+		clock_start(&clk);
+		FILE *c = fopen(b.c_file, "w");
+
+		if (!c) {
+			perror(b.c_file);
+			return 1;
+		}
+		int rc = pass3_translate(s, prog, c);
+
+		if (fclose(c) || rc) {
+			report_errors();
+			fprintf(stderr, "Pass 3: translation failed.\n");
+			return 1;
+		}
+		if (s->verbose) {
+			fprintf(stderr, "Pass 3: translated to C into \"%s\" ", b.c_file);
+			clock_report(&clk);
+		}
+		clock_start(&clk);
+		if (build_compile(s, &b)) {
+			fprintf(stderr, "Pass 4: compilation failed.\n");
+			return 1;
+		}
+		if (s->verbose) {
+			fprintf(stderr, "Pass 4: compiled C into \"%s\" ", b.so_file);
+			clock_report(&clk);
+		}
+	}
+	if (s->keep_tmpdir)
+		fprintf(stderr, "Keeping temporary directory \"%s\"\n", b.dir);
+	if (s->last_pass == 4) {
+		puts(b.so_file);
+		return 0;
+	}
+	return pass5_run(s, b.so_file);
 }
 
 int main(int argc, char **argv)
@@ -156,6 +187,10 @@ int main(int argc, char **argv)
 		rc = 1;
 		break;
 	default:
+		if (s.run_module) {
+			rc = pass5_run(&s, s.run_module);
+			break;
+		}
 		pass1_tapset_dirs(&s);
 		session_finish(&s);
 		rc = translate(&s);

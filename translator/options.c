@@ -16,6 +16,7 @@ void options_usage(FILE *f)
 {
 	fprintf(f, "Usage: stapmark [OPTIONS] FILE [ARGS...]\n"
 		   "       stapmark [OPTIONS] -e SCRIPT [ARGS...]\n"
+		   "       stapmark --run-module FILE.so [-c CMD | -x PID] [-o FILE] [-v]\n"
 		   "       stapmark --dump-markers [-v] FILE...\n"
 		   "\n"
 		   "  -e SCRIPT      run SCRIPT given on the command line\n"
@@ -36,6 +37,7 @@ void options_usage(FILE *f)
 		   "  -u             unoptimized: keep unused functions and variables\n"
 		   "  -w             suppress warnings\n"
 		   "  --as-tapset    parse FILE as a tapset file (embedded C allowed)\n"
+		   "  --run-module FILE.so  run a script module built before (pass 5 only)\n"
 		   "  --help         this text\n"
 		   "  --version      the version\n"
 		   "  --dump-markers FILE...  list the markers of ELF files, one per line:\n"
@@ -75,7 +77,7 @@ static bool is_c_identifier(const char *s, size_t n)
 	return true;
 }
 
-enum { OPT_HELP = 256, OPT_VERSION, OPT_AS_TAPSET };
+enum { OPT_HELP = 256, OPT_VERSION, OPT_AS_TAPSET, OPT_RUN_MODULE };
 
 enum options_result options_parse(struct session *s, int argc, char **argv)
 {
@@ -83,6 +85,7 @@ enum options_result options_parse(struct session *s, int argc, char **argv)
 		{"help", no_argument, NULL, OPT_HELP},
 		{"version", no_argument, NULL, OPT_VERSION},
 		{"as-tapset", no_argument, NULL, OPT_AS_TAPSET},
+		{"run-module", required_argument, NULL, OPT_RUN_MODULE},
 		{0},
 	};
 	long v;
@@ -179,6 +182,11 @@ enum options_result options_parse(struct session *s, int argc, char **argv)
 		case OPT_AS_TAPSET:
 			s->as_tapset = true;
 			break;
+		case OPT_RUN_MODULE:
+			if (!*optarg)
+				return bad("%s: empty module file name", "--run-module");
+			s->run_module = optarg;
+			break;
 		case ':':
 			if (optopt)
 				fprintf(stderr,
@@ -198,7 +206,7 @@ enum options_result options_parse(struct session *s, int argc, char **argv)
 	}
 	if (s->target_cmd && s->target_pid > 0)
 		return bad("%s cannot be used together", "-c and -x");
-	if (!s->script_text && !s->list_probe) {
+	if (!s->script_text && !s->list_probe && !s->run_module) {
 		if (optind >= argc)
 			return bad("%s", "no script given: FILE or -e SCRIPT");
 		s->script_file = argv[optind++];

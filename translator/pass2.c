@@ -36,8 +36,10 @@ static void collect_functions(struct elab *e)
 		for (int k = 0; k < sc->decls.n; k++) {
 			struct decl *d = sc->decls.v[k];
 
-			if (d->kind == DECL_FUNCTION && d->fn && d->fn->used)
+			if (d->kind == DECL_FUNCTION && d->fn && d->fn->used) {
+				d->fn->id = e->prog->functions.n;
 				VEC_PUSH(e->a, e->prog->functions, d->fn);
+			}
 		}
 	}
 }

@@ -22,6 +22,7 @@ struct session {
 	int verbose;
 	bool keep_tmpdir, guru, unoptimized, suppress_warnings;
 	bool as_tapset; /* --as-tapset: parse the script as a tapset file */
+	const char *run_module; /* --run-module FILE.so: pass 5 of a prebuilt module */
 	const char *module_name, *output_file, *target_cmd;
 	int target_pid;
 	const char *list_probe; /* -L or -l argument */

@@ -7,9 +7,17 @@ $(B)/obj/stapmark/%.o: %.c $(STAPMARK_HDRS) config.mk
 	@mkdir -p $(@D)
 	$(CC) $(STAPMARK_CFLAGS) -c $< -o $@
 
-$(B)/bin/stapmark: $(patsubst %.c,$(B)/obj/stapmark/%.o,$(STAPMARK_SRCS))
+# Pass 5 (translator/run*.c) drives the output transport and loads script
+# modules, whose session states it reads (runtime/stp/region.h).
+STAPMARK_RUN_OBJS := $(foreach d,$(B) $(B)/asan,\
+	$(patsubst %.c,$(d)/obj/stapmark/%.o,$(wildcard translator/run*.c)))
+$(STAPMARK_RUN_OBJS): STAPMARK_CFLAGS += -Iruntime/transport -Iruntime/stp -Iruntime/stp/user
+$(STAPMARK_RUN_OBJS): $(wildcard runtime/transport/*.h runtime/stp/*.h runtime/stp/user/*.h)
+STAPMARK_LIBS = $(ELF_LIBS) -ldl -pthread
+
+$(B)/bin/stapmark: $(patsubst %.c,$(B)/obj/stapmark/%.o,$(STAPMARK_SRCS)) $(B)/lib/libstp-transport.a
 	@mkdir -p $(@D)
-	$(CC) -o $@ $^ $(ELF_LIBS)
+	$(CC) -o $@ $^ $(STAPMARK_LIBS)
 
 .PHONY: stapmark install-stapmark
 stapmark: $(B)/bin/stapmark
@@ -22,7 +30,7 @@ install-stapmark: stapmark
 # build/fuzz/corpus, crashes land in build/fuzz/ (crash-*, leak-*, timeout-*).
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
-FUZZ_SRCS := $(filter-out translator/main.c translator/dump_markers.c,\
+FUZZ_SRCS := $(filter-out translator/main.c translator/dump_markers.c translator/run%.c,\
 	$(wildcard translator/*.c)) runtime/core/format.c translator/fuzz/parse_fuzz.c
 
 $(B)/fuzz/parse_fuzz: $(FUZZ_SRCS) $(STAPMARK_HDRS)
@@ -46,8 +54,9 @@ $(B)/asan/obj/stapmark/%.o: %.c $(STAPMARK_HDRS) config.mk
 	@mkdir -p $(@D)
 	$(CC) $(STAPMARK_CFLAGS) $(SANITIZE_ASAN) -c $< -o $@
 
-$(B)/asan/bin/stapmark: $(patsubst %.c,$(B)/asan/obj/stapmark/%.o,$(STAPMARK_SRCS))
+$(B)/asan/bin/stapmark: $(patsubst %.c,$(B)/asan/obj/stapmark/%.o,$(STAPMARK_SRCS)) \
+		$(B)/asan/lib/libstp-transport.a
 	@mkdir -p $(@D)
-	$(CC) $(SANITIZE_ASAN) -o $@ $^ $(ELF_LIBS)
+	$(CC) $(SANITIZE_ASAN) -o $@ $^ $(STAPMARK_LIBS)
 
 CHECK_PREREQS += $(B)/asan/bin/stapmark

@@ -80,6 +80,9 @@ struct stp_script {
 	/* Errors and skipped hits so far, for the closing summary. */
 	int64_t (*errors)(void);
 	int64_t (*skipped)(void);
+	/* The process of -x or -c, for the script's target(): set as soon as
+	 * it is known (-x: before begin; -c: when it is started). */
+	void (*set_target)(int64_t pid);
 };
 
 typedef const struct stp_script *stp_script_fn(void);

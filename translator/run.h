@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef STAPMARK_RUN_H
+#define STAPMARK_RUN_H
+/*
+ * Pass 5: run a script module (the .so of pass 4, or --run-module FILE):
+ * load it, run its begin probes, start -c CMD with it preloaded or attach
+ * it to -x PID, run its timers, stream its output to stdout or -o FILE
+ * until exit(), a signal or the end of the target, then detach, run the
+ * end probes and report errors and drops.
+ */
+#include "session.h"
+
+/* stapmark's exit status: 0, or 1 after a runtime error that stopped the
+ * script, a target that could not be started or attached, or a setup
+ * failure (reported on stderr in one line). */
+int pass5_run(struct session *s, const char *module_path);
+#endif
