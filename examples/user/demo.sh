@@ -1,11 +1,12 @@
 #!/bin/bash
 # make demo: show markers at work in user space.
 #   examples/user/demo.sh BUILD_DIR
-# 1. marker-example alone, then with probe-example.so attached (LD_PRELOAD
-#    is the user-space insmod);
-# 2. kvdemo's marker table, if this stapmark can read it;
-# 3. kvdemo with its markers dormant, then for about 2 seconds with
-#    kvdemo-probe.so counting every request.
+# 1. the project's main job: SystemTap scripts run by stapmark against
+#    kvdemo's markers (latency histograms per operation, top keys), and
+#    against marker-example;
+# 2. the C API underneath: marker-example with the hand-written
+#    probe-example.so (LD_PRELOAD is the user-space insmod), kvdemo's marker
+#    table, kvdemo with its markers dormant and with kvdemo-probe.so.
 set -euo pipefail
 
 build=$(cd "${1:-build}" && pwd)
@@ -27,6 +28,19 @@ rate() {
 	sed -n 's/^kvdemo: ops \([0-9]*\) .* elapsed \([0-9.]*\)s$/\1 \2/p' |
 		awk '{ printf "%.0f\n", ($2 > 0) ? $1 / $2 : 0 }'
 }
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+stapmark=$build/bin/stapmark
+scripts=$top/examples/scripts
+
+heading "stapmark -c 'kvdemo --seconds 3' examples/scripts/kv-latency.stp"
+"$stapmark" -c "$ex/kvdemo --seconds 3" "$scripts/kv-latency.stp"
+
+heading "stapmark -c 'kvdemo --seconds 2' examples/scripts/kv-topkeys.stp"
+"$stapmark" -c "$ex/kvdemo --seconds 2" "$scripts/kv-topkeys.stp"
+
+heading "stapmark -c marker-example examples/scripts/marker-example.stp"
+"$stapmark" -c "$ex/marker-example" "$scripts/marker-example.stp"
 
 heading "marker-example, nothing attached: the markers cost a branch each"
 "$ex/marker-example"
