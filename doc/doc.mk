@@ -1,11 +1,27 @@
 # Man pages, tapsets and the install target.
 MAN1 := $(wildcard doc/*.1)
 MAN3 := $(wildcard doc/*.3)
+MAN4 := $(wildcard doc/*.4)
 .PHONY: install install-doc
 install-doc:
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man3 \
-		$(DESTDIR)$(PREFIX)/share/stapmark/tapset
+		$(DESTDIR)$(PREFIX)/share/man/man4 $(DESTDIR)$(PREFIX)/share/stapmark/tapset
 	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/)
 	$(if $(MAN3),install -m 644 $(MAN3) $(DESTDIR)$(PREFIX)/share/man/man3/)
+	$(if $(MAN4),install -m 644 $(MAN4) $(DESTDIR)$(PREFIX)/share/man/man4/)
 	$(if $(wildcard tapset/*),cp -R tapset/. $(DESTDIR)$(PREFIX)/share/stapmark/tapset/)
-install: install-libmarkers install-stapmark install-doc
+install: install-libmarkers install-stapmark install-runtime install-doc
+
+# What stapmark builds script modules from: the handler runtime and the
+# transport (headers and sources: -D rebuilds the runtime with the
+# script's limits) and their prebuilt libraries.
+RUNTIME_SHARE = $(DESTDIR)$(PREFIX)/share/stapmark/runtime
+.PHONY: install-runtime
+install-runtime: all
+	install -d $(RUNTIME_SHARE)/stp/user $(RUNTIME_SHARE)/transport \
+		$(DESTDIR)$(PREFIX)/lib/stapmark
+	install -m 644 runtime/stp/*.[ch] $(RUNTIME_SHARE)/stp/
+	install -m 644 runtime/stp/user/*.[ch] $(RUNTIME_SHARE)/stp/user/
+	install -m 644 runtime/transport/*.h $(RUNTIME_SHARE)/transport/
+	install -m 644 $(B)/lib/libstp-user.a $(B)/lib/libstp-transport.a \
+		$(B)/transport/obj/preload.o $(DESTDIR)$(PREFIX)/lib/stapmark/
