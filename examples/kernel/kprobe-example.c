@@ -2,8 +2,10 @@
 /*
  * kprobe-example.ko: the same event as marker-example's subsystem_event,
  * caught with a kprobe on marker_example_event() instead of a marker, for
- * the benchmark that compares the two (an int3 trap at first, a jump once
- * the kprobe optimizer has run).  Load it after marker-example.ko.
+ * comparison.  At the function's entry the kernel puts a kprobe on the
+ * ftrace call site (no trap); bench/kernel/bench-kmod.c also places one
+ * past it, where it is an int3 trap at first and a jump once the kprobe
+ * optimizer has run.  Load it after marker-example.ko.
  *
  * The handler reads the function's arguments from the registers (x86-64:
  * rdi, rsi), which is what a marker's format gives a probe for free.

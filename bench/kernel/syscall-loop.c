@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * syscall-loop: the user-space half of the bridged-tracepoint case of the
+ * kernel benchmark (bench/kernel/run, in the guest).  Times getppid(2), a
+ * syscall that does almost nothing, so what the sys_enter bridge adds when
+ * armed stands out against the bare syscall.
+ *
+ * Prints one line like bench-kmod.ko's cases:
+ *   getppid LOOPS ROUNDS MEDIAN_PS MIN_PS MAX_PS CALLS
+ * where CALLS is every getppid made (calibration included), which the
+ * bridge's probe must have seen.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NROUNDS 11
+#define ROUND_NS 20000000ULL
+#define MAX_LOOPS (1UL << 24)
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t time_round(unsigned long loops)
+{
+	uint64_t t0 = now_ns();
+
+	/* syscall(2), not getppid(): no libc may answer from a cache. */
+	for (unsigned long i = 0; i < loops; i++)
+		syscall(SYS_getppid);
+	return now_ns() - t0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int main(void)
+{
+	unsigned long loops = 64, calls = 0;
+	uint64_t ps[NROUNDS];
+
+	for (;;) {
+		uint64_t t = time_round(loops);
+
+		calls += loops;
+		if (t >= ROUND_NS || loops >= MAX_LOOPS)
+			break;
+		loops = t < ROUND_NS / 64 ? loops * 16 : loops * 2;
+	}
+	for (int r = 0; r < NROUNDS; r++) {
+		ps[r] = time_round(loops) * 1000 / loops;
+		calls += loops;
+	}
+	qsort(ps, NROUNDS, sizeof(ps[0]), cmp_u64);
+	printf("getppid %lu %d %llu %llu %llu %lu\n", loops, NROUNDS,
+	       (unsigned long long)ps[NROUNDS / 2], (unsigned long long)ps[0],
+	       (unsigned long long)ps[NROUNDS - 1], calls);
+	return 0;
+}
