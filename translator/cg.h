@@ -61,6 +61,9 @@ void cg_effect(struct cg *g, struct expr *x);
 const char *cg_var(struct cg *g, const struct symbol *s);
 const char *cg_map(struct cg *g, const struct symbol *s);
 const char *cg_stat(struct cg *g, const struct symbol *s);
+/* The combined data of a statistic (global or element): its C name; *hist
+ * gets the C expression of its histogram descriptor. */
+const char *cg_stat_data(struct cg *g, struct expr *a, const char **hist);
 /* Store value (C code of type t) into the target expression. */
 void cg_assign(struct cg *g, struct expr *target, const char *value);
 

@@ -120,7 +120,7 @@ static void set_stmt(struct cg *g, const char *what, struct srcpos pos)
 }
 
 /* The combined data of a statistic operand (a global or an element). */
-static const char *stat_data(struct cg *g, struct expr *a, const char **hist)
+const char *cg_stat_data(struct cg *g, struct expr *a, const char **hist)
 {
 	const char *d = cg_tmp(g, "d");
 
@@ -155,7 +155,7 @@ static const char *stat_op(const char *name)
 static const char *cg_statop(struct cg *g, struct expr *x)
 {
 	const char *hist;
-	const char *d = stat_data(g, x->a, &hist);
+	const char *d = cg_stat_data(g, x->a, &hist);
 	const char *t = cg_tmp(g, "t");
 	const char *op = stat_op(x->name);
 
@@ -169,7 +169,7 @@ static const char *cg_statop(struct cg *g, struct expr *x)
 static void print_hist(struct cg *g, struct expr *x)
 {
 	const char *hist;
-	const char *d = stat_data(g, x->a, &hist);
+	const char *d = cg_stat_data(g, x->a, &hist);
 
 	set_stmt(g, arena_printf(g->a, "operator '@%s'", x->name), x->pos);
 	cg_line(g, "if (stp_stat_print_hist(c, %s, %s)) %s", hist, d, cg_fail(g));
@@ -564,6 +564,14 @@ static const char *cg_assignment(struct cg *g, struct expr *x)
 			x->op == OP_SUB_ASSIGN ? "-" : "", v, t, cg_fail(g));
 		return t;
 	}
+	if (l->kind == EX_SYMBOL && l->sym->counter) { /* counter += n: atomic */
+		const char *v = cg_expr(g, x->b);
+		const char *t = cg_tmp(g, "t");
+
+		cg_line(g, "int64_t %s = (int64_t)__atomic_add_fetch(&%s, %s%s, __ATOMIC_RELAXED);",
+			t, cg_var(g, l->sym), x->op == OP_SUB_ASSIGN ? "-" : "", v);
+		return t;
+	}
 	const char *k = NULL;
 	const char *now = lvalue_now(g, l, &k);
 	const char *v = cg_expr(g, x->b);
@@ -593,6 +601,11 @@ static const char *cg_incdec(struct cg *g, struct expr *x)
 	}
 	const char *var = cg_var(g, l->sym);
 
+	if (l->sym->counter) {
+		cg_line(g, "int64_t %s = (int64_t)__atomic_%s(&%s, %s, __ATOMIC_RELAXED);", t,
+			x->kind == EX_POSTINC ? "fetch_add" : "add_fetch", var, delta);
+		return t;
+	}
 	if (x->kind == EX_POSTINC)
 		cg_line(g, "int64_t %s = %s;", t, var);
 	cg_line(g, "%s = (int64_t)((uint64_t)%s + (uint64_t)%s);", var, var, delta);
@@ -680,11 +693,14 @@ const char *cg_expr(struct cg *g, struct expr *x)
 		return x->type == TYPE_STRING ? arena_printf(g->a, "((const char *)(%s))", x->str)
 					      : arena_printf(g->a, "((int64_t)(%s))", x->str);
 	case EX_SYMBOL:
+		if (x->sym->counter)
+			return arena_printf(g->a, "__atomic_load_n(&%s, __ATOMIC_RELAXED)",
+					    cg_var(g, x->sym));
 		return cg_var(g, x->sym);
 	case EX_INDEX:
 		if (x->a->kind == EX_STAT) { /* @hist_log(s)[i] */
 			const char *hist;
-			const char *d = stat_data(g, x->a->a, &hist);
+			const char *d = cg_stat_data(g, x->a->a, &hist);
 			const char *i = cg_expr(g, x->args.v[0]);
 			const char *t = cg_tmp(g, "t");
 

@@ -35,7 +35,7 @@ static void use(struct usage *u, const struct program *p, const struct symbol *s
 {
 	int i;
 
-	if (!s || s->kind != SYM_GLOBAL || (i = global_index(p, s)) < 0)
+	if (!s || s->kind != SYM_GLOBAL || s->counter || (i = global_index(p, s)) < 0)
 		return;
 	if (u->globals[i] < how)
 		u->globals[i] = how;
@@ -117,7 +117,9 @@ static void usage_stmt(struct usage *u, const struct program *p, const struct st
 	usage_expr(u, p, st->init, 1, seen, nseen);
 	usage_expr(u, p, st->step, 1, seen, nseen);
 	usage_expr(u, p, st->limit, 1, seen, nseen);
-	if (st->kind == ST_FOREACH) {
+	if (st->kind == ST_FOREACH && st->array->kind == EX_STAT) {
+		usage_expr(u, p, st->array, 1, seen, nseen);
+	} else if (st->kind == ST_FOREACH) {
 		const struct expr *arr = st->array;
 		const struct symbol *a = arr->kind == EX_INDEX ? arr->a->sym : arr->sym;
 
@@ -147,6 +149,70 @@ static struct usage probe_usage(struct cg *g, const struct derived_probe *pr)
 	if (u.maxarg > pr->nargs)
 		u.maxarg = pr->nargs;
 	return u;
+}
+
+/*
+ * Counters: long scalar globals that every write only adds to (++, --,
+ * +=, -=).  They need no lock: atomic adds and loads keep every update, as
+ * the lock would, for a fraction of its cost on the hot path.
+ */
+static void no_counter_expr(const struct expr *x);
+
+static void no_counter_target(const struct expr *x)
+{
+	if (x && x->kind == EX_SYMBOL && x->sym)
+		x->sym->counter = false;
+}
+
+static void no_counter_expr(const struct expr *x)
+{
+	if (!x)
+		return;
+	if (x->kind == EX_ASSIGN && x->op != OP_ADD_ASSIGN && x->op != OP_SUB_ASSIGN)
+		no_counter_target(x->a);
+	no_counter_expr(x->a);
+	no_counter_expr(x->b);
+	no_counter_expr(x->c);
+	for (int i = 0; i < x->args.n; i++)
+		no_counter_expr(x->args.v[i]);
+}
+
+static void no_counter_stmt(const struct stmt *st)
+{
+	if (!st)
+		return;
+	if (st->kind == ST_DELETE)
+		no_counter_target(st->e);
+	for (int i = 0; i < st->keys.n; i++)
+		if (st->keys.v[i].sym)
+			st->keys.v[i].sym->counter = false;
+	if (st->value_sym)
+		st->value_sym->counter = false;
+	if (st->catch_sym)
+		st->catch_sym->counter = false;
+	no_counter_expr(st->e);
+	no_counter_expr(st->init);
+	no_counter_expr(st->step);
+	no_counter_expr(st->limit);
+	no_counter_stmt(st->body);
+	no_counter_stmt(st->other);
+	for (int i = 0; i < st->stmts.n; i++)
+		no_counter_stmt(st->stmts.v[i]);
+}
+
+static void find_counters(struct program *p)
+{
+	for (int i = 0; i < p->globals.n; i++) {
+		struct symbol *s = p->globals.v[i];
+
+		s->counter = s->arity <= 0 && s->type == TYPE_LONG;
+	}
+	for (int i = 0; i < p->probes.n; i++) {
+		no_counter_expr(p->probes.v[i]->cond);
+		no_counter_stmt(p->probes.v[i]->body);
+	}
+	for (int i = 0; i < p->functions.n; i++)
+		no_counter_stmt(p->functions.v[i]->decl->body);
 }
 
 static const char *ctype(enum type t)
@@ -183,6 +249,9 @@ static void prelude(struct cg *g)
 	      "static struct stp_region *stpm_r;\n"
 	      "static struct stpm_globals *stpm_g;\n\n",
 	      f);
+	/* Top-level embedded C of the script (-g) and of the tapsets used. */
+	for (int i = 0; i < g->prog->embeds.n; i++)
+		fprintf(f, "%s\n", g->prog->embeds.v[i]->code);
 	/* Regular expressions (=~): POSIX extended, compiled on first use. */
 	fputs("struct stpm_regex {\n\tconst char *re;\n\tpthread_once_t once;\n\tint ok;\n"
 	      "\tregex_t rx;\n};\n\n"
@@ -745,6 +814,7 @@ int pass3_translate(struct session *s, struct program *p, FILE *out)
 
 	if (!supported(p))
 		return 1;
+	find_counters(p);
 	prelude(&g);
 	for (int i = 0; i < p->functions.n; i++) {
 		cg_function_proto(&g, out, p->functions.v[i]);

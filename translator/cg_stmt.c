@@ -151,8 +151,46 @@ static const char *stat_op_name(const char *agg)
 	return "STP_STAT_VARIANCE";
 }
 
+/* foreach (bucket = count in @hist_*(s)): the non-empty buckets, in order.
+ * The counts are copied first: the body may read other statistics. */
+static void cg_foreach_hist(struct cg *g, struct stmt *st)
+{
+	const char *hist;
+	const char *d = cg_stat_data(g, st->array->a, &hist);
+	const char *n = cg_tmp(g, "n"), *b = cg_tmp(g, "b"), *cnt = cg_tmp(g, "cnt");
+	const char *limit = st->limit ? cg_expr(g, st->limit) : "-1";
+	const char *left = cg_tmp(g, "left");
+
+	cg_line(g,
+		"int64_t %s[STP_HIST_LOG_BUCKETS > STP_MAX_BUCKETS ? STP_HIST_LOG_BUCKETS : "
+		"STP_MAX_BUCKETS];",
+		cnt);
+	cg_line(g, "int %s = (%s)->buckets;", n, hist);
+	cg_line(g, "int64_t %s = %s;", left, limit);
+	cg_line(g, "for (int %s = 0; %s < %s; %s++)", b, b, n, b);
+	cg_line(g, "	if (stp_hist_bucket(c, %s, %s, %s, &%s[%s])) %s", hist, d, b, cnt, b,
+		cg_fail(g));
+	cg_line(g, "for (int %s = 0; %s < %s && %s != 0; %s++) {", b, b, n, left, b);
+	g->ind++;
+	cg_line(g, "if (!%s[%s])", cnt, b);
+	cg_line(g, "	continue;");
+	cg_line(g, "%s--;", left);
+	if (st->keys.v[0].sym)
+		cg_line(g, "%s = %s;", cg_var(g, st->keys.v[0].sym), b);
+	if (st->value_sym)
+		cg_line(g, "%s = %s[%s];", cg_var(g, st->value_sym), cnt, b);
+	loop_push(g, "continue;");
+	sub_block(g, st->body);
+	nloops--;
+	block_close(g);
+}
+
 static void cg_foreach(struct cg *g, struct stmt *st)
 {
+	if (st->array->kind == EX_STAT) {
+		cg_foreach_hist(g, st);
+		return;
+	}
 	struct expr *arr = st->array;
 	struct expr *slice = arr->kind == EX_INDEX ? arr : NULL;
 	const struct symbol *a = slice ? arr->a->sym : arr->sym;

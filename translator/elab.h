@@ -40,6 +40,7 @@ struct symbol {
 	bool reported; /* its unresolved type was reported */
 	int uses; /* references left after elision (locals) */
 	int id; /* globals: position in program.globals (unique C names) */
+	bool counter; /* pass 3: a long only ever added to: atomics, no lock */
 };
 
 typedef VEC(struct symbol *) symbol_vec;

@@ -432,8 +432,9 @@ static struct expr *parse_primary(struct parser *p)
 			/* The format (or delimiter) is a literal on its own, not the
 			 * start of an expression: "a" . b is no format. */
 			if (is_print_with_format(t) && e->args.v[0]->kind != EX_STRING) {
-				diag_error(e->args.v[0]->pos, "parse error",
-					   "expected literal string (the format), not an expression");
+				diag_error(
+					e->args.v[0]->pos, "parse error",
+					"expected literal string (the format), not an expression");
 				longjmp(p->fail, 1);
 			}
 			if (tok_is(t, TOK_IDENT, "printf") || tok_is(t, TOK_IDENT, "sprintf"))

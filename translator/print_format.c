@@ -45,5 +45,5 @@ int print_format_next(const char *format, int *pos, struct print_conv *c)
 
 bool print_conv_is_string(char conv)
 {
-	return conv == 's' || conv == 'm' || conv == 'M';
+	return conv == 's'; /* %m and %M take the address of the memory to show */
 }

@@ -5,7 +5,8 @@
  * The formats of the script's printf family, as stap accepts them (which is
  * not C99's): flags "-+ #0", a width and a precision that may be '*' (each
  * '*' takes a long argument), at most the length modifier 'l' (ignored), and
- * the conversions d i u o x X c p b (long), s m M (string), and %%.  stap
+ * the conversions d i u o x X c p b m M (long: %m and %M show the memory at
+ * an address), s (string), and %%.  stap
  * rejects anything else at parse time, and so do we.
  */
 #include <stdbool.h>

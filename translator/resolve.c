@@ -471,8 +471,12 @@ static void resolve_stmt(struct elab *e, struct stmt *st)
 			mark(arr->a, true, false);
 			for (int i = 0; i < arr->args.n; i++)
 				resolve_expr(e, arr->args.v[i]);
+		} else if (arr->kind == EX_STAT && !strncmp(arr->name, "hist_", 5) &&
+			   st->keys.n == 1) {
+			resolve_expr(e, arr); /* the buckets of a histogram */
 		} else {
-			diag_error(arr->pos, "semantic error", "foreach needs a global array");
+			diag_error(arr->pos, "semantic error",
+				   "foreach needs a global array (or one key over a histogram)");
 		}
 		for (int i = 0; i < st->keys.n; i++)
 			st->keys.v[i].sym = bind_local(e, st->keys.v[i].name, st->keys.v[i].pos);

@@ -230,8 +230,6 @@ static enum type infer_print(struct typing *ty, struct expr *x)
 		if (ty->report && x->args.n <= first && strcmp(n, "println") &&
 		    strcmp(n, "sprintln"))
 			diag_error(x->pos, "semantic error", "%s needs at least one value", n);
-		if (ty->report && (!strcmp(n, "sprint") || !strcmp(n, "sprintln")) && x->args.n > 1)
-			diag_error(x->pos, "semantic error", "%s takes one value", n);
 		for (int i = first; i < x->args.n; i++) {
 			struct expr *a = x->args.v[i];
 			enum type t = infer(ty, a, TYPE_UNKNOWN);
@@ -537,6 +535,17 @@ static void infer_foreach(struct typing *ty, struct stmt *st)
 			   : arr->kind == EX_INDEX ? arr->a->sym
 						   : NULL;
 
+	if (arr->kind == EX_STAT) { /* foreach (bucket = count in @hist_*(s)) */
+		infer(ty, arr, TYPE_UNKNOWN);
+		if (st->keys.n && st->keys.v[0].sym)
+			unify_sym(ty, st->keys.v[0].sym, TYPE_LONG, st->keys.v[0].pos);
+		if (st->value_sym)
+			unify_sym(ty, st->value_sym, TYPE_LONG, st->pos);
+		if (st->limit)
+			expect(ty, st->limit, infer(ty, st->limit, TYPE_LONG), TYPE_LONG,
+			       "the limit");
+		return;
+	}
 	if (!s)
 		return;
 	unify_arity(ty, s, st->keys.n, arr->pos);
