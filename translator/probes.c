@@ -24,6 +24,9 @@
 
 /* Aliases may refer to aliases; a cycle stops here. */
 #define MAX_ALIAS_DEPTH 32
+/* Aliases may fan out; past this many probes from one declaration the
+ * script is refused rather than expanded for ever. */
+#define MAX_DERIVED 10000
 
 struct deriving {
 	struct elab *e;
@@ -31,6 +34,10 @@ struct deriving {
 	const char *written;
 	struct srcpos pos;
 	int found; /* derived probes made from the current user point */
+	int total; /* derived probes made from the declaration */
+	const struct decl *chain[MAX_ALIAS_DEPTH]; /* aliases being expanded */
+	int nchain;
+	bool failed; /* an expansion error: stop expanding this declaration */
 };
 
 const char *point_text(struct arena *a, const struct probe_point *pt)
@@ -103,6 +110,11 @@ static struct derived_probe *new_probe(struct deriving *dv, enum probe_kind kind
 	p->pp = pp;
 	p->written = dv->written;
 	p->pos = dv->pos;
+	if (++dv->total == MAX_DERIVED) {
+		diag_error(dv->pos, "semantic error",
+			   "this probe expands to more than %d probes", MAX_DERIVED);
+		dv->failed = true;
+	}
 	p->body = stmt_clone(dv->e->a, body);
 	p->cond = expr_clone(dv->e->a, cond);
 	VEC_PUSH(dv->e->a, dv->e->prog->probes, p);
@@ -461,13 +473,22 @@ static int derive_aliases(struct deriving *dv, const struct probe_point *pt, str
 			if (d->kind != DECL_ALIAS || !alias_matches(pt, d->alias))
 				continue;
 			matched++;
-			if (depth >= MAX_ALIAS_DEPTH) {
-				diag_error(
-					pt->pos, "semantic error",
-					"probe alias expansion is too deep (a cycle through '%s'?)",
-					point_text(e->a, d->alias));
+			for (int i = 0; i < dv->nchain; i++)
+				if (dv->chain[i] == d) {
+					diag_error(pt->pos, "semantic error",
+						   "probe alias cycle through '%s'",
+						   point_text(e->a, d->alias));
+					dv->failed = true;
+					return matched;
+				}
+			if (depth >= MAX_ALIAS_DEPTH || dv->nchain >= MAX_ALIAS_DEPTH) {
+				diag_error(pt->pos, "semantic error",
+					   "probe alias expansion is too deep ('%s')",
+					   point_text(e->a, d->alias));
+				dv->failed = true;
 				return matched;
 			}
+			dv->chain[dv->nchain++] = d;
 			library_include(e, sc);
 			struct stmt *wrapped =
 				d->append ? block_of(e->a, d->pos, body, d->body, NULL)
@@ -480,9 +501,12 @@ static int derive_aliases(struct deriving *dv, const struct probe_point *pt, str
 
 				derive_point(dv, target, wrapped, and_cond(e->a, c, target->cond),
 					     depth + 1);
-				if (target->sufficient && dv->found > before)
+				if (dv->failed || (target->sufficient && dv->found > before))
 					break;
 			}
+			dv->nchain--;
+			if (dv->failed)
+				return matched;
 		}
 	}
 	return matched;
@@ -515,6 +539,8 @@ static const char *point_hint(struct elab *e, const struct probe_point *pt)
 static void derive_point(struct deriving *dv, const struct probe_point *pt, struct stmt *body,
 			 struct expr *cond, int depth)
 {
+	if (dv->failed)
+		return;
 	if (derive_aliases(dv, pt, body, cond, depth))
 		return;
 	if (derive_simple(dv, pt, body, cond) || derive_target(dv, pt, body, cond))
