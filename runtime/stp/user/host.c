@@ -72,7 +72,10 @@ void stp_host_delay_us(unsigned int us)
 /* Each thread takes the next slot number once; the runtime folds it into
  * the region's slot count. */
 static unsigned int next_slot;
-static __thread unsigned int my_slot_plus1;
+/* initial-exec: the module is -fPIC, and a dynamic TLS lookup on every hit
+ * costs more than the rest of the prologue; two small variables fit the
+ * static TLS glibc reserves for modules loaded later. */
+static __thread unsigned int my_slot_plus1 __attribute__((tls_model("initial-exec")));
 
 unsigned int stp_host_slot(void)
 {
@@ -83,7 +86,7 @@ unsigned int stp_host_slot(void)
 
 static pthread_key_t ctx_key;
 static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
-static __thread struct stp_context *my_ctx;
+static __thread struct stp_context *my_ctx __attribute__((tls_model("initial-exec")));
 
 static void ctx_make_key(void)
 {
@@ -193,12 +196,54 @@ void stp_host_execname(char *buf, size_t size)
 	}
 }
 
+/*
+ * Our pid, without a getpid() call per read: kept in a page the kernel
+ * zeroes in a forked child (MADV_WIPEONFORK), so a child never uses its
+ * parent's.  Where that advice is not available, getpid() every time.
+ */
+static pid_t *pid_page;
+static pthread_once_t pid_once = PTHREAD_ONCE_INIT;
+
+static void pid_page_init(void)
+{
+	void *p = mmap(NULL, (size_t)sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return;
+	if (madvise(p, (size_t)sysconf(_SC_PAGESIZE), MADV_WIPEONFORK) < 0) {
+		munmap(p, (size_t)sysconf(_SC_PAGESIZE));
+		return;
+	}
+	pid_page = p;
+}
+
+static pid_t self_pid(void)
+{
+	pid_t pid;
+
+	pthread_once(&pid_once, pid_page_init);
+	if (!pid_page)
+		return getpid();
+	pid = __atomic_load_n(pid_page, __ATOMIC_RELAXED);
+	if (!pid) {
+		pid = getpid();
+		__atomic_store_n(pid_page, pid, __ATOMIC_RELAXED);
+	}
+	return pid;
+}
+
 static ssize_t read_self(void *dst, uintptr_t addr, size_t n)
 {
 	struct iovec local = {dst, n}, remote = {(void *)addr, n};
 
-	return process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+	return process_vm_readv(self_pid(), &local, 1, &remote, 1, 0);
 }
+
+/* libmarkers' fault-guarded copy (runtime/user/fault.c), when the module
+ * runs in a process that has libmarkers: a few ns instead of two system
+ * calls.  Weak, so that programs without libmarkers still link. */
+extern long __marker_copy_string(char *dst, const char *src, size_t size) __attribute__((weak));
 
 long stp_host_read_string(char *dst, uintptr_t addr, size_t size)
 {
@@ -207,6 +252,12 @@ long stp_host_read_string(char *dst, uintptr_t addr, size_t size)
 
 	if (!size)
 		return 0;
+	if (__marker_copy_string) {
+		long n = __marker_copy_string(dst, (const char *)addr, size);
+
+		if (n != -ENOSYS)
+			return n < 0 ? -STP_HOST_EFAULT : n;
+	}
 	/* A page at a time: a string may end just before unmapped memory. */
 	while (got < size - 1) {
 		size_t chunk = (size_t)page - ((addr + got) % (size_t)page);

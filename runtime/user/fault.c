@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Reading a string at an address the program handed to a marker, which may
+ * be anything: NULL, freed, garbage.  The safe way, process_vm_readv() on
+ * ourselves, costs two system calls (about half a microsecond here) per
+ * argument.  This is the fast way: copy with plain loads while a SIGSEGV /
+ * SIGBUS handler of ours is armed for this thread; a fault jumps back out
+ * of the copy, which then reports -EFAULT, as the kernel's exception tables
+ * do for copy_from_user.
+ *
+ * libmarkers owns the handler because it stays loaded for the life of the
+ * process (script modules come and go).  It is installed on first use, in
+ * front of whatever handler the program had, and every fault that is not
+ * ours goes to that handler exactly as before (or to the default action).
+ * A program that installs its own handler later takes ours out; copies
+ * notice within RECHECK_EVERY reads and fall back to the system call from
+ * then on.  (The program's handler flags are honoured as far as calling it
+ * goes; SA_RESETHAND and its mask are not re-applied.)
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "marker_host.h"
+
+#define MARKER_API_EXPORT __attribute__((visibility("default")))
+
+/* How many guarded copies may pass between two checks that our handler is
+ * still the one installed. */
+#define RECHECK_EVERY 256
+
+static struct sigaction prev_segv, prev_bus;
+static pthread_once_t install_once = PTHREAD_ONCE_INIT;
+static int guard_state; /* 1: installed, -1: unusable (STAPMARK_FAULT_GUARD=0 or failure) */
+static unsigned int copies_since_check;
+static __thread sigjmp_buf *guard_jmp __attribute__((tls_model("initial-exec")));
+
+static void on_fault(int sig, siginfo_t *si, void *uc);
+
+static bool handler_is_ours(int sig)
+{
+	struct sigaction cur;
+
+	return sigaction(sig, NULL, &cur) == 0 && (cur.sa_flags & SA_SIGINFO) &&
+	       cur.sa_sigaction == on_fault;
+}
+
+/* A fault that is not a guarded copy's: what the program would have seen. */
+static void chain(int sig, siginfo_t *si, void *uc)
+{
+	const struct sigaction *prev = sig == SIGSEGV ? &prev_segv : &prev_bus;
+
+	if (prev->sa_flags & SA_SIGINFO) {
+		prev->sa_sigaction(sig, si, uc);
+		return;
+	}
+	if (prev->sa_handler != SIG_DFL && prev->sa_handler != SIG_IGN) {
+		prev->sa_handler(sig);
+		return;
+	}
+	/* The default action: put it back; a real fault then recurs when we
+	 * return and kills the process as it would have; a sent signal is
+	 * sent again. */
+	signal(sig, SIG_DFL);
+	if (si->si_code <= 0)
+		raise(sig);
+}
+
+static void on_fault(int sig, siginfo_t *si, void *uc)
+{
+	sigjmp_buf *j = guard_jmp;
+
+	if (j && si->si_code > 0) /* a real fault inside a guarded copy */
+		siglongjmp(*j, 1);
+	chain(sig, si, uc);
+}
+
+static void install(void)
+{
+	struct sigaction sa;
+	const char *env = getenv("STAPMARK_FAULT_GUARD");
+
+	guard_state = -1;
+	if (env && !strcmp(env, "0"))
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_fault;
+	/* NODEFER: the jump out of the handler leaves the signal unblocked. */
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGSEGV, &sa, &prev_segv) < 0)
+		return;
+	if (sigaction(SIGBUS, &sa, &prev_bus) < 0) {
+		sigaction(SIGSEGV, &prev_segv, NULL);
+		return;
+	}
+	__atomic_store_n(&guard_state, 1, __ATOMIC_RELEASE);
+}
+
+/* Whether a guarded copy may run now. */
+static bool guard_ready(void)
+{
+	pthread_once(&install_once, install);
+	if (__atomic_load_n(&guard_state, __ATOMIC_ACQUIRE) != 1)
+		return false;
+	if (__atomic_add_fetch(&copies_since_check, 1, __ATOMIC_RELAXED) % RECHECK_EVERY == 1 &&
+	    (!handler_is_ours(SIGSEGV) || !handler_is_ours(SIGBUS))) {
+		/* The program put its own handler in: leave it alone. */
+		__atomic_store_n(&guard_state, -1, __ATOMIC_RELEASE);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Copy the NUL-terminated string at src into dst (size bytes, terminated):
+ * its length, or -EFAULT when it could not be read, or -ENOSYS when the
+ * guard is not available (the caller then uses its slow, safe way).
+ */
+/* Not instrumented by sanitizers: reading wild addresses is its job. */
+MARKER_API_EXPORT
+	__attribute__((no_sanitize_address, no_sanitize_thread, no_sanitize_undefined)) long
+	__marker_copy_string(char *dst, const char *src, size_t size)
+{
+	sigjmp_buf jb, *saved;
+	volatile size_t n = 0;
+
+	if (!size)
+		return 0;
+	if (!guard_ready())
+		return -ENOSYS;
+	/* A marker in a signal handler may interrupt a copy: nest. */
+	saved = guard_jmp;
+	if (sigsetjmp(jb, 0)) {
+		guard_jmp = saved;
+		dst[n] = '\0';
+		return -EFAULT;
+	}
+	guard_jmp = &jb;
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	for (const volatile char *p = src; n < size - 1; n++) {
+		char ch = p[n];
+
+		dst[n] = ch;
+		if (!ch)
+			break;
+	}
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	guard_jmp = saved;
+	dst[n] = '\0';
+	return (long)n;
+}
