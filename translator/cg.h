@@ -36,6 +36,8 @@ struct cg {
 	int loop_iters[CG_MAX_LOOPS];
 	int nloops;
 	const char *exit_label; /* "out" */
+	/* The expression evaluated for its effect only (its value unused). */
+	const struct expr *unused_value;
 };
 
 /* A line of C at the current indentation. */

@@ -568,8 +568,12 @@ static const char *cg_assignment(struct cg *g, struct expr *x)
 		const char *v = cg_expr(g, x->b);
 		const char *t = cg_tmp(g, "t");
 
-		cg_line(g, "int64_t %s = (int64_t)__atomic_add_fetch(&%s, %s%s, __ATOMIC_RELAXED);",
-			t, cg_var(g, l->sym), x->op == OP_SUB_ASSIGN ? "-" : "", v);
+		cg_line(g, "stpm_counter_add(%d, &%s, %s%s);", l->sym->id, cg_var(g, l->sym),
+			x->op == OP_SUB_ASSIGN ? "-" : "", v);
+		if (x == g->unused_value)
+			return "0";
+		cg_line(g, "int64_t %s = stpm_counter_read(%d, &%s);", t, l->sym->id,
+			cg_var(g, l->sym));
 		return t;
 	}
 	const char *k = NULL;
@@ -602,8 +606,12 @@ static const char *cg_incdec(struct cg *g, struct expr *x)
 	const char *var = cg_var(g, l->sym);
 
 	if (l->sym->counter) {
-		cg_line(g, "int64_t %s = (int64_t)__atomic_%s(&%s, %s, __ATOMIC_RELAXED);", t,
-			x->kind == EX_POSTINC ? "fetch_add" : "add_fetch", var, delta);
+		cg_line(g, "stpm_counter_add(%d, &%s, %s);", l->sym->id, var, delta);
+		if (x == g->unused_value)
+			return "0";
+		cg_line(g, "int64_t %s = stpm_counter_read(%d, &%s);", t, l->sym->id, var);
+		if (x->kind == EX_POSTINC)
+			cg_line(g, "%s = (int64_t)((uint64_t)%s - (uint64_t)%s);", t, t, delta);
 		return t;
 	}
 	if (x->kind == EX_POSTINC)
@@ -694,8 +702,8 @@ const char *cg_expr(struct cg *g, struct expr *x)
 					      : arena_printf(g->a, "((int64_t)(%s))", x->str);
 	case EX_SYMBOL:
 		if (x->sym->counter)
-			return arena_printf(g->a, "__atomic_load_n(&%s, __ATOMIC_RELAXED)",
-					    cg_var(g, x->sym));
+			return long_tmp(g, arena_printf(g->a, "stpm_counter_read(%d, &%s)",
+							x->sym->id, cg_var(g, x->sym)));
 		return cg_var(g, x->sym);
 	case EX_INDEX:
 		if (x->a->kind == EX_STAT) { /* @hist_log(s)[i] */
@@ -775,7 +783,10 @@ const char *cg_string(struct cg *g, struct expr *x)
 
 void cg_effect(struct cg *g, struct expr *x)
 {
+	g->unused_value = x;
 	const char *v = cg_expr(g, x);
+
+	g->unused_value = NULL;
 
 	/* What is left is a value without effects: drop it quietly. */
 	if (strcmp(v, "0"))

@@ -21,6 +21,7 @@ typedef unsigned char access_t;
 struct usage {
 	access_t *globals;
 	int maxarg; /* highest marker argument used; nargs for $$parms */
+	unsigned used; /* bit i-1: marker argument i is read */
 };
 
 static int global_index(const struct program *p, const struct symbol *s)
@@ -89,8 +90,10 @@ static void usage_expr(struct usage *u, const struct program *p, const struct ex
 	case EX_TARGET:
 		if (x->ctx == CTX_ARG && x->ctx_arg > u->maxarg)
 			u->maxarg = x->ctx_arg;
+		if (x->ctx == CTX_ARG)
+			u->used |= 1u << (x->ctx_arg - 1);
 		if (x->ctx == CTX_PARMS)
-			u->maxarg = ELAB_MAX_MARKER_ARGS;
+			u->maxarg = ELAB_MAX_MARKER_ARGS, u->used = ~0u;
 		break;
 	default:
 		break;
@@ -140,7 +143,7 @@ static void usage_stmt(struct usage *u, const struct program *p, const struct st
 
 static struct usage probe_usage(struct cg *g, const struct derived_probe *pr)
 {
-	struct usage u = {arena_alloc(g->a, g->prog->globals.n + 1), 0};
+	struct usage u = {arena_alloc(g->a, g->prog->globals.n + 1), 0, 0};
 	struct function *seen[256];
 	int nseen = 0;
 
@@ -245,9 +248,50 @@ static void prelude(struct cg *g)
 		else
 			fprintf(f, "\tint64_t g%d_%s;\n", s->id, s->name);
 	}
-	fputs("\tint unused_;\n};\n\n"
+	fputs("\tstp_off_t cblocks; /* per-thread counter blocks (a list) */\n"
+	      "\tint unused_;\n};\n\n"
 	      "static struct stp_region *stpm_r;\n"
 	      "static struct stpm_globals *stpm_g;\n\n",
+	      f);
+	/*
+	 * Counters (find_counters): each thread adds into a block of its own
+	 * in the region, with plain stores -- no locked instruction on the hot
+	 * path; a read sums the blocks.  A forked child starts a block of its
+	 * own (the fork handler; glibc drops it when the module is unloaded).
+	 * When the region is full, atomic adds on the global itself.
+	 */
+	fprintf(f, "struct stpm_cblock {\n\tstp_off_t next;\n\tint64_t c[%d];\n};\n\n",
+		g->prog->globals.n ? g->prog->globals.n : 1);
+	fputs("static __thread struct stpm_cblock *stpm_my "
+	      "__attribute__((tls_model(\"initial-exec\")));\n\n"
+	      "static void stpm_forked(void)\n{\n\tstpm_my = NULL;\n}\n\n"
+	      "static __attribute__((unused)) struct stpm_cblock *stpm_cblock(void)\n{\n"
+	      "\tstruct stpm_cblock *b = stpm_my;\n"
+	      "\tstp_off_t off, head;\n\n"
+	      "\tif (__builtin_expect(b != NULL, 1))\n\t\treturn b;\n"
+	      "\toff = stp_region_alloc(stpm_r, sizeof(*b), 64);\n"
+	      "\tif (!off)\n\t\treturn NULL;\n"
+	      "\tb = stp_ptr(stpm_r, off);\n"
+	      "\thead = __atomic_load_n(&stpm_g->cblocks, __ATOMIC_RELAXED);\n"
+	      "\tdo\n\t\tb->next = head;\n"
+	      "\twhile (!__atomic_compare_exchange_n(&stpm_g->cblocks, &head, off, 1, "
+	      "__ATOMIC_RELEASE,\n"
+	      "\t\t\t\t\t      __ATOMIC_RELAXED));\n"
+	      "\tstpm_my = b;\n\treturn b;\n}\n\n",
+	      f);
+	fputs("static __attribute__((unused)) void stpm_counter_add(int i, int64_t *g, int64_t "
+	      "d)\n{\n"
+	      "\tstruct stpm_cblock *b = stpm_cblock();\n\n"
+	      "\tif (b)\n"
+	      "\t\t__atomic_store_n(&b->c[i], (int64_t)((uint64_t)__atomic_load_n(&b->c[i], "
+	      "__ATOMIC_RELAXED) + (uint64_t)d), __ATOMIC_RELAXED);\n"
+	      "\telse\n\t\t__atomic_add_fetch(g, d, __ATOMIC_RELAXED);\n}\n\n"
+	      "static __attribute__((unused)) int64_t stpm_counter_read(int i, int64_t *g)\n{\n"
+	      "\tuint64_t v = (uint64_t)__atomic_load_n(g, __ATOMIC_RELAXED);\n\n"
+	      "\tfor (stp_off_t o = __atomic_load_n(&stpm_g->cblocks, __ATOMIC_ACQUIRE); o;) {\n"
+	      "\t\tstruct stpm_cblock *b = stp_ptr(stpm_r, o);\n\n"
+	      "\t\tv += (uint64_t)__atomic_load_n(&b->c[i], __ATOMIC_RELAXED);\n"
+	      "\t\to = b->next;\n\t}\n\treturn (int64_t)v;\n}\n\n",
 	      f);
 	/* Top-level embedded C of the script (-g) and of the tapsets used. */
 	for (int i = 0; i < g->prog->embeds.n; i++)
@@ -364,13 +408,17 @@ static void globals_init(struct cg *g)
 
 /* Marker arguments 1..n from the va_list: each with its own va_arg type,
  * then narrowed as the conversion says; strings through a fault-safe copy. */
-static void unpack_args(struct cg *g, const struct derived_probe *p, int n)
+static void unpack_args(struct cg *g, const struct derived_probe *p, int n, unsigned used)
 {
 	for (int i = 0; i < n; i++) {
 		const struct marker_arg *a = &p->args[i];
 		const char *type = marker_va_type_name(a->va_type);
 		int k = i + 1;
 
+		if (!(used & (1u << i))) { /* only to get past it */
+			cg_line(g, "(void)va_arg(*args, %s);", type);
+			continue;
+		}
 		switch (a->va_type) {
 		case MARKER_VA_STRING:
 			cg_line(g, "stp_string_t m_arg%d;", k);
@@ -423,6 +471,48 @@ static const char *probe_state(enum probe_kind k)
 					      : "STP_SESSION_RUNNING";
 }
 
+/* A handler that only adds constants or integer arguments to counters
+ * needs no context, lock or budget: it is the counter updates alone. */
+static bool lite_expr(const struct expr *x)
+{
+	if ((x->kind == EX_PREINC || x->kind == EX_POSTINC) && x->a->kind == EX_SYMBOL)
+		return x->a->sym && x->a->sym->counter;
+	if (x->kind != EX_ASSIGN || (x->op != OP_ADD_ASSIGN && x->op != OP_SUB_ASSIGN) ||
+	    x->a->kind != EX_SYMBOL || !x->a->sym || !x->a->sym->counter)
+		return false;
+	return x->b->kind == EX_NUMBER || (x->b->kind == EX_TARGET && x->b->ctx == CTX_ARG &&
+					   x->b->type == TYPE_LONG && !x->b->comps.n);
+}
+
+static bool lite_stmt(const struct stmt *st)
+{
+	if (st->kind == ST_EXPR)
+		return lite_expr(st->e);
+	if (st->kind != ST_BLOCK)
+		return false;
+	for (int i = 0; i < st->stmts.n; i++)
+		if (!lite_stmt(st->stmts.v[i]))
+			return false;
+	return true;
+}
+
+static void lite_emit(struct cg *g, const struct stmt *st)
+{
+	if (st->kind == ST_BLOCK) {
+		for (int i = 0; i < st->stmts.n; i++)
+			lite_emit(g, st->stmts.v[i]);
+		return;
+	}
+	const struct expr *x = st->e;
+	const char *neg = x->op == OP_SUB_ASSIGN ? "-" : "";
+	const char *delta = x->kind != EX_ASSIGN ? (x->op == OP_INC ? "1" : "-1")
+			    : x->b->kind == EX_NUMBER
+				    ? arena_printf(g->a, "%s%lldLL", neg, (long long)x->b->num)
+				    : arena_printf(g->a, "%sm_arg%d", neg, x->b->ctx_arg);
+
+	cg_line(g, "stpm_counter_add(%d, &%s, %s);", x->a->sym->id, cg_var(g, x->a->sym), delta);
+}
+
 static void handler(struct cg *g, struct derived_probe *p, int index)
 {
 	bool mark = p->kind == PK_PROCESS_MARK;
@@ -443,6 +533,24 @@ static void handler(struct cg *g, struct derived_probe *p, int index)
 		cg_line(g, "static void stpm_probe_%d(void)", index);
 	cg_line(g, "{");
 	g->ind = 1;
+	bool any_lock = false;
+
+	for (int i = 0; i < g->prog->globals.n; i++)
+		any_lock |= u.globals[i] != 0;
+	if (mark && !p->cond && !any_lock && lite_stmt(p->body)) {
+		cg_line(g, "(void)probe_private;");
+		cg_line(g, "(void)call_private;");
+		cg_line(g, "(void)fmt;");
+		cg_line(g, "if (__atomic_load_n(&stpm_r->state, __ATOMIC_RELAXED) != "
+			   "STP_SESSION_RUNNING)");
+		cg_line(g, "\treturn;");
+		unpack_args(g, p, u.maxarg, u.used);
+		lite_emit(g, p->body);
+		g->ind = 0;
+		cg_line(g, "}\n");
+		g->probe = NULL;
+		return;
+	}
 	cg_line(g, "struct stp_context *c = stp_context_enter(stpm_r, %s, %s);",
 		cg_cstr(g->a, p->pp), probe_state(p->kind));
 	if (mark) {
@@ -453,7 +561,7 @@ static void handler(struct cg *g, struct derived_probe *p, int index)
 	cg_line(g, "if (!c)");
 	cg_line(g, "\treturn;");
 	if (mark)
-		unpack_args(g, p, u.maxarg);
+		unpack_args(g, p, u.maxarg, u.used);
 	for (int i = 0; i < g->prog->globals.n; i++)
 		if (u.globals[i]) {
 			locks = arena_printf(g->a, "%s%s{&stpm_g->l%d_%s, %d}", locks,
@@ -587,7 +695,12 @@ static void print_unread(struct cg *g)
 			cg_line(g, "stp_printf(c, %s, v, 1);",
 				cg_cstr(g->a, arena_printf(g->a, "%s=\"%%s\"\n", s->name)));
 		} else {
-			cg_line(g, "union stp_val v[] = {STP_N(%s)};", cg_var(g, s));
+			if (s->counter)
+				cg_line(g,
+					"union stp_val v[] = {STP_N(stpm_counter_read(%d, &%s))};",
+					s->id, cg_var(g, s));
+			else
+				cg_line(g, "union stp_val v[] = {STP_N(%s)};", cg_var(g, s));
 			cg_line(g, "stp_printf(c, %s, v, 1);",
 				cg_cstr(g->a, arena_printf(g->a, "%s=0x%%x\n", s->name)));
 		}
@@ -681,6 +794,7 @@ static void target_side(struct cg *g)
 		   "\tif (!stpm_r) {\n\t\tstp_transport_detach();\n\t\treturn -5; /* EIO */\n\t}\n"
 		   "\tstpm_g = stp_region_root(stpm_r);\n"
 		   "\tstp_user_set_hooks(&stpm_hooks);\n"
+		   "\tpthread_atfork(NULL, NULL, stpm_forked);\n"
 		   "\tfor (stpm_nregistered = 0; stpm_marks[stpm_nregistered].name; "
 		   "stpm_nregistered++) {\n"
 		   "\t\tconst struct stpm_mark *m = &stpm_marks[stpm_nregistered];\n\n"
@@ -750,6 +864,7 @@ static void stapmark_side(struct cg *g)
 		"\t\treturn stp_snprintf(err, errlen, \"the segment has no room for globals\"), "
 		"-1;\n"
 		"\tstp_user_set_hooks(&stpm_hooks);\n"
+		"\tpthread_atfork(NULL, NULL, stpm_forked);\n"
 		"\tif (stpm_create_globals(err, errlen))\n\t\treturn -1;\n"
 		"\tstp_session_set_state(stpm_r, STP_SESSION_STARTING);\n"
 		"\treturn 0;\n}\n");

@@ -103,15 +103,17 @@ static void mark(struct expr *x, bool read, bool written)
 }
 
 /* An assignment target: a variable, an array element or a target
- * variable (refused later, with the probe's context). */
+ * variable (refused later, with the probe's context).  x++ and x += n read
+ * x to update it; for a global that is no reading by the script (stap then
+ * still prints it at the end), for a local it is. */
 static void resolve_lvalue(struct elab *e, struct expr *x, bool also_read)
 {
 	if (x->kind == EX_SYMBOL) {
 		x->sym = lookup(e, x->name, x->pos, false);
-		mark(x, also_read, true);
+		mark(x, also_read && x->sym && x->sym->kind != SYM_GLOBAL, true);
 	} else if (x->kind == EX_INDEX && x->a->kind == EX_SYMBOL) {
 		resolve_array(e, x->a, x->args.n);
-		mark(x->a, also_read, true);
+		mark(x->a, false, true);
 		for (int i = 0; i < x->args.n; i++)
 			resolve_expr(e, x->args.v[i]);
 	} else {

@@ -141,11 +141,6 @@ int64_t stp_host_get_cycles(void)
 #endif
 }
 
-int64_t stp_host_pid(void)
-{
-	return getpid();
-}
-
 int64_t stp_host_tid(void)
 {
 	return syscall(SYS_gettid);
@@ -231,6 +226,11 @@ static pid_t self_pid(void)
 		__atomic_store_n(pid_page, pid, __ATOMIC_RELAXED);
 	}
 	return pid;
+}
+
+int64_t stp_host_pid(void)
+{
+	return self_pid();
 }
 
 static ssize_t read_self(void *dst, uintptr_t addr, size_t n)
