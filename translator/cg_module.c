@@ -297,14 +297,22 @@ static void prelude(struct cg *g)
 	for (int i = 0; i < g->prog->embeds.n; i++)
 		fprintf(f, "%s\n", g->prog->embeds.v[i]->code);
 	/* Regular expressions (=~): POSIX extended, compiled on first use. */
-	fputs("struct stpm_regex {\n\tconst char *re;\n\tpthread_once_t once;\n\tint ok;\n"
+	fputs("struct stpm_regex {\n\tconst char *re;\n\tint state; /* 0 new, 1 compiled, -1 bad "
+	      "*/\n"
 	      "\tregex_t rx;\n};\n\n"
+	      "static pthread_mutex_t stpm_regex_lock = PTHREAD_MUTEX_INITIALIZER;\n\n"
+	      "/* Compiled on first use, once, whichever thread gets there first. */\n"
 	      "static __attribute__((unused)) int stpm_regex_match(struct stp_context *c,\n"
 	      "\t\tstruct stpm_regex *r, const char *s, int64_t *out)\n{\n"
-	      "\tif (!r->ok) {\n"
-	      "\t\tif (regcomp(&r->rx, r->re, REG_EXTENDED | REG_NOSUB))\n"
-	      "\t\t\treturn stp_errorf(c, \"invalid regular expression %s\", r->re);\n"
-	      "\t\tr->ok = 1;\n\t}\n"
+	      "\tint state = __atomic_load_n(&r->state, __ATOMIC_ACQUIRE);\n\n"
+	      "\tif (!state) {\n"
+	      "\t\tpthread_mutex_lock(&stpm_regex_lock);\n"
+	      "\t\tif (!(state = r->state)) {\n"
+	      "\t\t\tstate = regcomp(&r->rx, r->re, REG_EXTENDED | REG_NOSUB) ? -1 : 1;\n"
+	      "\t\t\t__atomic_store_n(&r->state, state, __ATOMIC_RELEASE);\n\t\t}\n"
+	      "\t\tpthread_mutex_unlock(&stpm_regex_lock);\n\t}\n"
+	      "\tif (state < 0)\n"
+	      "\t\treturn stp_errorf(c, \"invalid regular expression %s\", r->re);\n"
 	      "\t*out = regexec(&r->rx, s, 0, NULL, 0) == 0;\n\treturn 0;\n}\n\n",
 	      f);
 }
@@ -415,7 +423,14 @@ static void unpack_args(struct cg *g, const struct derived_probe *p, int n, unsi
 		const char *type = marker_va_type_name(a->va_type);
 		int k = i + 1;
 
-		if (!(used & (1u << i))) { /* only to get past it */
+		/* A '*' precision bounds the string after it (%.*s): it may have
+		 * no NUL within reach, so it is read even when the script does
+		 * not use it. */
+		bool bounds_next = a->role == MARKER_ROLE_PRECISION && i + 1 < n &&
+				   p->args[i + 1].va_type == MARKER_VA_STRING &&
+				   (used & (1u << (i + 1)));
+
+		if (!(used & (1u << i)) && !bounds_next) { /* only to get past it */
 			cg_line(g, "(void)va_arg(*args, %s);", type);
 			continue;
 		}
@@ -425,11 +440,20 @@ static void unpack_args(struct cg *g, const struct derived_probe *p, int n, unsi
 			cg_line(g, "stp_set_stmt(c, %s);",
 				cg_cstr(g->a, arena_printf(g->a, "marker argument $%s of %s",
 							   a->name, p->mark)));
-			cg_line(g,
-				"if (stp_fn_user_string(c, m_arg%d, "
-				"(int64_t)(uintptr_t)va_arg(*args, "
-				"const char *)))",
-				k);
+			if (i > 0 && p->args[i - 1].role == MARKER_ROLE_PRECISION)
+				/* At most precision bytes (all of it when negative). */
+				cg_line(g,
+					"if (m_arg%d >= 0 ? stp_fn_user_string_n(c, m_arg%d, "
+					"(int64_t)(uintptr_t)va_arg(*args, const char *), m_arg%d) "
+					": stp_fn_user_string(c, m_arg%d, "
+					"(int64_t)(uintptr_t)va_arg(*args, "
+					"const char *)))",
+					k - 1, k, k - 1, k);
+			else
+				cg_line(g,
+					"if (stp_fn_user_string(c, m_arg%d, "
+					"(int64_t)(uintptr_t)va_arg(*args, const char *)))",
+					k);
 			cg_line(g, "\tgoto nolock;");
 			break;
 		case MARKER_VA_DOUBLE:
@@ -691,7 +715,10 @@ static void print_unread(struct cg *g)
 							   s->name)),
 				cg_cstr(g->a, arena_printf(g->a, "%s @count=0x0\n", s->name)));
 		} else if (s->type == TYPE_STRING) {
-			cg_line(g, "union stp_val v[] = {STP_S(%s)};", cg_var(g, s));
+			/* Escaped, as stap's %#s prints it. */
+			cg_line(g, "stp_string_t q;");
+			cg_line(g, "stp_fn_text_str(q, %s);", cg_var(g, s));
+			cg_line(g, "union stp_val v[] = {STP_S(q)};");
 			cg_line(g, "stp_printf(c, %s, v, 1);",
 				cg_cstr(g->a, arena_printf(g->a, "%s=\"%%s\"\n", s->name)));
 		} else {
@@ -865,6 +892,7 @@ static void stapmark_side(struct cg *g)
 		"-1;\n"
 		"\tstp_user_set_hooks(&stpm_hooks);\n"
 		"\tpthread_atfork(NULL, NULL, stpm_forked);\n"
+		"\tstpm_r->stapmark_pid = stp_host_pid(); /* stp_pid() */\n"
 		"\tif (stpm_create_globals(err, errlen))\n\t\treturn -1;\n"
 		"\tstp_session_set_state(stpm_r, STP_SESSION_STARTING);\n"
 		"\treturn 0;\n}\n");

@@ -116,8 +116,12 @@ static void cg_while(struct cg *g, struct stmt *st)
 
 	if (st->init)
 		cg_effect(g, st->init);
+	cg_line(g, "stp_set_stmt(c, %s);",
+		cg_where(g, st->kind == ST_FOR ? "keyword 'for'" : "keyword 'while'", st->pos));
 	cg_line(g, "for (;;) {");
 	g->ind++;
+	/* Every iteration costs an action: a one-statement body as well. */
+	cg_line(g, "if (stp_action(c, 1)) %s", cg_fail(g));
 	if (st->e) {
 		const char *cond = cg_expr(g, st->e);
 
@@ -224,6 +228,7 @@ static void cg_foreach(struct cg *g, struct stmt *st)
 	g->iters[g->niters++] = it;
 	cg_line(g, "for (struct stp_mnode *%s; (%s = stp_map_iter_next(&%s));) {", e, e, it);
 	g->ind++;
+	cg_line(g, "if (stp_action(c, 1)) %s", cg_fail(g));
 	for (int i = 0; slice && i < slice->args.n && i < ELAB_MAX_KEYS; i++) {
 		if (!fixed[i])
 			continue;

@@ -111,8 +111,8 @@ static struct derived_probe *new_probe(struct deriving *dv, enum probe_kind kind
 	p->written = dv->written;
 	p->pos = dv->pos;
 	if (++dv->total == MAX_DERIVED) {
-		diag_error(dv->pos, "semantic error",
-			   "this probe expands to more than %d probes", MAX_DERIVED);
+		diag_error(dv->pos, "semantic error", "this probe expands to more than %d probes",
+			   MAX_DERIVED);
 		dv->failed = true;
 	}
 	p->body = stmt_clone(dv->e->a, body);

@@ -266,6 +266,12 @@ static int spawn_target(struct run *r)
 }
 
 /* No marker handler of this session may run once this returns. */
+static bool gone_away(int err)
+{
+	return err == -ECONNRESET || err == -EPIPE || err == -ECONNREFUSED || err == -ESRCH ||
+	       err == -ENOENT;
+}
+
 static void detach_target(struct run *r)
 {
 	char msg[256];
@@ -282,7 +288,9 @@ static void detach_target(struct run *r)
 		r->attached = false;
 	} else if (r->child && !target_ended(r)) {
 		err = stp_detach_preloaded(r->pid, r->mod.path, msg, sizeof(msg));
-		if (err && !target_ended(r))
+		/* A command on its way out closes its control socket before it
+		 * can be reaped: that is no failure to report. */
+		if (err && !gone_away(err) && !target_ended(r))
 			fprintf(stderr, "stapmark: detaching from '%s': %s\n", r->s->target_cmd,
 				msg);
 	}

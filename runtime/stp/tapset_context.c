@@ -14,8 +14,8 @@ int stp_fn_error(struct stp_context *c, const char *msg)
 	if (!c->last_error) {
 		stp_strlcpy(c->error_buffer, msg, sizeof(c->error_buffer));
 		c->last_error = c->error_buffer;
-		/* error() reports its message alone, without "near". */
-		c->last_stmt = (const char *)0;
+		/* Reported "near" the call, as stap does: the generated code set
+		 * the statement to it. */
 	}
 	return 1;
 }
