@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Traced program for the script run tests (scripts.exp): fires markers with
+ * known values.
+ *
+ *   marktest fmt        every marker format conversion once, in this order
+ *                       (each marker named mt_<what>), then mt_done:
+ *     mt_int    "d %d i %i u %u x %x o %o c %c"   -42, 42, 4000000000u, 0xbeef, 0755, 'A'
+ *     mt_str    "s %s p %p"                        "hello, world", (void *)0x1234
+ *     mt_size   "zu %zu zd %zd"                    SIZE_MAX - 1, (ssize_t)-5
+ *     mt_short  "hhd %hhd hhu %hhu hd %hd hu %hu"  -100, 200, -30000, 60000
+ *     mt_long   "lld %lld llu %llu ld %ld lu %lu"  LLONG_MIN, 12345678901234567890ull,
+ *                                                  -1234567890123, 9876543210
+ *     mt_max    "j %jd t %td"                      INTMAX_MIN + 1, (ptrdiff_t)-8
+ *     mt_star   "w %*d p %.*s"                     5, 42, 3, "abcdef"
+ *     mt_double "f %f"                             1.5
+ *     mt_null   "s %s n %d"                        NULL, 1
+ *     mt_bad    "s %s n %d"                        (char *)1, 2
+ *     mt_ptr    "p %p n %d"                        "user data", 9 (for user_string)
+ *     mt_after  "n %d"                             3 (the program is still alive)
+ *     mt_done   MARK_NOARGS
+ *   marktest loop       mt_tick "i %ld key %s" for i = 0, 1, ... with key
+ *                       "k0", "k1", "k2" (i % 3); then mt_done
+ *     -n N    N ticks (default 5)
+ *     -f      forever
+ *     -s US   sleep US microseconds after each
+ *     -k K    crash (SIGSEGV, write through NULL) before tick K
+ *     -r      print "ready" first; on SIGUSR1 print "enabled=N": whether
+ *             anything listens at mt_tick now
+ *     -d FILE create FILE when the loop is over (flood readers wait for it)
+ * Output is line-buffered.
+ */
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <stapmark/marker.h>
+
+#define NOINLINE __attribute__((noinline))
+
+static volatile sig_atomic_t report;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	report = 1;
+}
+
+static const char *volatile null_str; /* volatile: the compiler must not see NULL */
+static const char *volatile bad_str = (const char *)1;
+
+static NOINLINE void fire_formats(void)
+{
+	trace_mark(mt_int, "d %d i %i u %u x %x o %o c %c", -42, 42, 4000000000u, 0xbeefu, 0755u,
+		   'A');
+	trace_mark(mt_str, "s %s p %p", "hello, world", (void *)0x1234);
+	trace_mark(mt_size, "zu %zu zd %zd", (size_t)SIZE_MAX - 1, (ssize_t)-5);
+	trace_mark(mt_short, "hhd %hhd hhu %hhu hd %hd hu %hu", (signed char)-100,
+		   (unsigned char)200, (short)-30000, (unsigned short)60000);
+	trace_mark(mt_long, "lld %lld llu %llu ld %ld lu %lu", LLONG_MIN, 12345678901234567890ull,
+		   -1234567890123L, 9876543210UL);
+	trace_mark(mt_max, "j %jd t %td", (intmax_t)INTMAX_MIN + 1, (ptrdiff_t)-8);
+	trace_mark(mt_star, "w %*d p %.*s", 5, 42, 3, "abcdef");
+	trace_mark(mt_double, "f %f", 1.5);
+	trace_mark(mt_null, "s %s n %d", null_str, 1);
+	trace_mark(mt_bad, "s %s n %d", bad_str, 2);
+	trace_mark(mt_ptr, "p %p n %d", (void *)"user data", 9);
+	trace_mark(mt_after, "n %d", 3);
+	trace_mark(mt_done, MARK_NOARGS);
+}
+
+static const char *const keys[3] = {"k0", "k1", "k2"};
+
+int main(int argc, char **argv)
+{
+	long n = 5, crash_after = -1, sleep_us = 0;
+	int forever = 0, ready = 0, opt;
+	const char *done_file = NULL;
+
+	while ((opt = getopt(argc, argv, "n:fs:k:rd:")) != -1) {
+		switch (opt) {
+		case 'n':
+			n = atol(optarg);
+			break;
+		case 'f':
+			forever = 1;
+			break;
+		case 's':
+			sleep_us = atol(optarg);
+			break;
+		case 'k':
+			crash_after = atol(optarg);
+			break;
+		case 'r':
+			ready = 1;
+			break;
+		case 'd':
+			done_file = optarg;
+			break;
+		default:
+			goto usage;
+		}
+	}
+	if (optind != argc - 1)
+		goto usage;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (ready) {
+		signal(SIGUSR1, on_usr1);
+		printf("ready\n");
+	}
+	if (strcmp(argv[optind], "fmt") == 0) {
+		fire_formats(); /* prints nothing: its output would mix with the script's */
+		return 0;
+	}
+	if (strcmp(argv[optind], "loop") != 0)
+		goto usage;
+	for (long i = 0; forever || i < n; i++) {
+		if (i == crash_after)
+			*(volatile int *)NULL = 1;
+		trace_mark(mt_tick, "i %ld key %s", i, keys[i % 3]);
+		if (report) {
+			report = 0;
+			printf("enabled=%d\n", marker_enabled(mt_tick));
+		}
+		if (sleep_us)
+			usleep(sleep_us);
+	}
+	trace_mark(mt_done, MARK_NOARGS);
+	if (done_file) {
+		FILE *f = fopen(done_file, "w");
+		if (f)
+			fclose(f);
+	}
+	return 0;
+usage:
+	fprintf(stderr, "usage: marktest [-n N | -f] [-s US] [-k K] [-r] [-d FILE] fmt|loop\n");
+	return 2;
+}

@@ -1,0 +1,4 @@
+^rc=0
+1
+1
+stderr:(\n(stapmark: [^\n]*))?$
