@@ -30,4 +30,4 @@ $(UT)/libdlmark.so: $(UNIT_DIR)/dlmark_lib.c include/stapmark/marker.h $(B)/lib/
 TESTSUITE_PROGRAMS += $(UT)/format_test $(UT)/api_test $(UT)/dlopen_test $(UT)/libdlmark.so \
 	$(UT)/process_test $(UT)/stress_test $(UT)/asan/stress_test $(UT)/tsan/stress_test \
 	$(UT)/asan/api_test $(UT)/asan/process_test $(UT)/argv_test $(UT)/asan/argv_test \
-	$(UT)/sdt_prog $(UT)/fault_test $(UT)/asan/fault_test
+	$(UT)/sdt_prog $(UT)/fault_test
