@@ -141,7 +141,7 @@ static void usage_stmt(struct usage *u, const struct program *p, const struct st
 		usage_stmt(u, p, st->stmts.v[i], seen, nseen);
 }
 
-static struct usage probe_usage(struct cg *g, const struct derived_probe *pr)
+static struct usage raw_usage(struct cg *g, const struct derived_probe *pr)
 {
 	struct usage u = {arena_alloc(g->a, g->prog->globals.n + 1), 0, 0};
 	struct function *seen[256];
@@ -151,6 +151,49 @@ static struct usage probe_usage(struct cg *g, const struct derived_probe *pr)
 	usage_stmt(&u, g->prog, pr->body, seen, &nseen);
 	if (u.maxarg > pr->nargs)
 		u.maxarg = pr->nargs;
+	return u;
+}
+
+/* Probes that run while others may: marker handlers (in every target
+ * thread) and timers (in stapmark), all during RUNNING.  begin runs before
+ * any of them, error and end after the targets are detached and the timers
+ * stopped, one at a time. */
+static bool concurrent_kind(enum probe_kind k)
+{
+	return k != PK_BEGIN && k != PK_END && k != PK_ERROR && k != PK_NEVER;
+}
+
+/*
+ * The locks a probe takes.  A lock only orders a probe against the others
+ * running at the same time, so: begin, error and end probes take none; a
+ * concurrent probe locks a global only when some concurrent probe writes
+ * it (a global written in begin or end alone is read lock-free, and '<<<'
+ * into a statistic nobody aggregates concurrently needs just its slot's
+ * lock, inside the runtime).
+ */
+static struct usage probe_usage(struct cg *g, const struct derived_probe *pr)
+{
+	struct usage u = raw_usage(g, pr);
+	static const struct program *cached_for;
+	static unsigned char *written; /* by a concurrent probe */
+
+	if (cached_for != g->prog) {
+		written = arena_alloc(g->a, g->prog->globals.n + 1);
+		for (int i = 0; i < g->prog->probes.n; i++) {
+			const struct derived_probe *q = g->prog->probes.v[i];
+
+			if (!concurrent_kind(q->kind))
+				continue;
+			struct usage w = raw_usage(g, q);
+
+			for (int k = 0; k < g->prog->globals.n; k++)
+				written[k] |= w.globals[k] == 2;
+		}
+		cached_for = g->prog;
+	}
+	for (int k = 0; k < g->prog->globals.n; k++)
+		if (!concurrent_kind(pr->kind) || !written[k])
+			u.globals[k] = 0;
 	return u;
 }
 
