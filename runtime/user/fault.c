@@ -36,8 +36,9 @@
 static struct sigaction prev_segv, prev_bus;
 static pthread_once_t install_once = PTHREAD_ONCE_INIT;
 static int guard_state; /* 1: installed, -1: unusable (STAPMARK_FAULT_GUARD=0 or failure) */
-static unsigned int copies_since_check;
 static __thread sigjmp_buf *guard_jmp __attribute__((tls_model("initial-exec")));
+/* Per thread: a shared counter would be a locked instruction per copy. */
+static __thread unsigned int copies_since_check __attribute__((tls_model("initial-exec")));
 
 static void on_fault(int sig, siginfo_t *si, void *uc);
 
@@ -104,10 +105,15 @@ static void install(void)
 /* Whether a guarded copy may run now. */
 static bool guard_ready(void)
 {
-	pthread_once(&install_once, install);
-	if (__atomic_load_n(&guard_state, __ATOMIC_ACQUIRE) != 1)
+	int state = __atomic_load_n(&guard_state, __ATOMIC_ACQUIRE);
+
+	if (__builtin_expect(!state, 0)) {
+		pthread_once(&install_once, install);
+		state = __atomic_load_n(&guard_state, __ATOMIC_ACQUIRE);
+	}
+	if (state != 1)
 		return false;
-	if (__atomic_add_fetch(&copies_since_check, 1, __ATOMIC_RELAXED) % RECHECK_EVERY == 1 &&
+	if (copies_since_check++ % RECHECK_EVERY == 0 &&
 	    (!handler_is_ours(SIGSEGV) || !handler_is_ours(SIGBUS))) {
 		/* The program put its own handler in: leave it alone. */
 		__atomic_store_n(&guard_state, -1, __ATOMIC_RELEASE);
@@ -121,36 +127,41 @@ static bool guard_ready(void)
  * its length, or -EFAULT when it could not be read, or -ENOSYS when the
  * guard is not available (the caller then uses its slow, safe way).
  */
-/* Not instrumented by sanitizers: reading wild addresses is its job. */
+/* Not instrumented by sanitizers: reading wild addresses is its job.
+ * -Wclobbered: dst and src are never changed after sigsetjmp, so they keep
+ * their values across the jump (C11 7.13.2.1); the fault path uses only
+ * the volatile copies anyway. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wclobbered"
 MARKER_API_EXPORT
-	__attribute__((no_sanitize_address, no_sanitize_thread, no_sanitize_undefined)) long
-	__marker_copy_string(char *dst, const char *src, size_t size)
+__attribute__((no_sanitize_address, no_sanitize_thread, no_sanitize_undefined)) long
+__marker_copy_string(char *dst, const char *src, size_t size)
 {
-	sigjmp_buf jb, *saved;
-	volatile size_t n = 0;
+	sigjmp_buf jb;
+	size_t n;
 
 	if (!size)
 		return 0;
 	if (!guard_ready())
 		return -ENOSYS;
-	/* A marker in a signal handler may interrupt a copy: nest. */
-	saved = guard_jmp;
+	/* What the fault path needs, kept where the jump cannot lose it.  A
+	 * marker in a signal handler may interrupt a copy: nest. */
+	sigjmp_buf *volatile saved = guard_jmp;
+	char *volatile out = dst;
+
 	if (sigsetjmp(jb, 0)) {
 		guard_jmp = saved;
-		dst[n] = '\0';
+		out[0] = '\0';
 		return -EFAULT;
 	}
 	guard_jmp = &jb;
+	/* The fences keep the loads of the copy between arming and disarming. */
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
-	for (const volatile char *p = src; n < size - 1; n++) {
-		char ch = p[n];
-
-		dst[n] = ch;
-		if (!ch)
-			break;
-	}
+	for (n = 0; n < size - 1 && (dst[n] = src[n]); n++)
+		;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	guard_jmp = saved;
 	dst[n] = '\0';
 	return (long)n;
 }
+#pragma GCC diagnostic pop

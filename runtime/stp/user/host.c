@@ -248,7 +248,7 @@ extern long __marker_copy_string(char *dst, const char *src, size_t size) __attr
 long stp_host_read_string(char *dst, uintptr_t addr, size_t size)
 {
 	size_t got = 0;
-	long page = sysconf(_SC_PAGESIZE);
+	long page;
 
 	if (!size)
 		return 0;
@@ -258,6 +258,7 @@ long stp_host_read_string(char *dst, uintptr_t addr, size_t size)
 		if (n != -ENOSYS)
 			return n < 0 ? -STP_HOST_EFAULT : n;
 	}
+	page = sysconf(_SC_PAGESIZE);
 	/* A page at a time: a string may end just before unmapped memory. */
 	while (got < size - 1) {
 		size_t chunk = (size_t)page - ((addr + got) % (size_t)page);
