@@ -377,7 +377,16 @@ static bool const_long(const struct expr *x, int64_t *v)
 }
 
 /* The histogram of a statistic, as the runtime describes it. */
+static void hist_init(struct cg *g, const struct symbol *s, const char *h);
+
 static void hist_desc(struct cg *g, const struct symbol *s, const char *h)
+{
+	hist_init(g, s, h);
+	if (!s->variance) /* the runtime then skips its divisions per value */
+		cg_line(g, "%s.no_variance = 1;", h);
+}
+
+static void hist_init(struct cg *g, const struct symbol *s, const char *h)
 {
 	const struct expr *x = s->hist;
 	int64_t a, b, c;

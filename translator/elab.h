@@ -37,6 +37,7 @@ struct symbol {
 	struct decl *decl; /* SYM_GLOBAL */
 	bool read, written; /* the program reads / writes it */
 	const struct expr *hist; /* the first @hist_* of this statistic */
+	bool variance; /* some code asks @variance of this statistic */
 	bool reported; /* its unresolved type was reported */
 	int uses; /* references left after elision (locals) */
 	int id; /* globals: position in program.globals (unique C names) */

@@ -429,6 +429,8 @@ static enum type infer(struct typing *ty, struct expr *x, enum type want)
 			if (!const_number(x->args.v[i], NULL) && ty->report)
 				diag_error(x->args.v[i]->pos, "semantic error",
 					   "a histogram parameter must be a number literal");
+		if (s && !strcmp(x->name, "variance"))
+			s->variance = true;
 		if (!strncmp(x->name, "hist_", 5)) {
 			if (s)
 				check_hist_kind(ty, s, x);

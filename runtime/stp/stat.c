@@ -96,11 +96,14 @@ void stp_stat_data_add(const struct stp_hist_desc *h, struct stp_stat_data *sd, 
 			sd->max = v;
 		if (v < sd->min)
 			sd->min = v;
-		/* Welford's online variance, in stap's fixed point. */
-		delta = vs - sd->avg_s;
-		sd->avg_s += delta / sd->count;
-		sd->m2 += delta * (vs - sd->avg_s);
-		sd->variance_s = div0(sd->m2, sd->count - 1);
+		/* Welford's online variance, in stap's fixed point: two divisions,
+		 * the dearest part of '<<<', so only when @variance is used. */
+		if (!h->no_variance) {
+			delta = vs - sd->avg_s;
+			sd->avg_s += delta / sd->count;
+			sd->m2 += delta * (vs - sd->avg_s);
+			sd->variance_s = div0(sd->m2, sd->count - 1);
+		}
 	}
 	if (h->type == STP_HIST_LOG) {
 		sd->hist[stp_hist_log_bucket(v)]++;

@@ -32,6 +32,7 @@ struct stp_hist_desc {
 	int32_t start, stop, interval; /* @hist_linear(v, start, stop, interval) */
 	int32_t buckets; /* including under- and overflow for linear */
 	int32_t shift; /* @variance(v, shift): fixed-point bits */
+	int32_t no_variance; /* nobody asks @variance: skip its divisions per value */
 };
 
 struct stp_stat_data {
