@@ -174,8 +174,10 @@ static bool concurrent_kind(enum probe_kind k)
 static struct usage probe_usage(struct cg *g, const struct derived_probe *pr)
 {
 	struct usage u = raw_usage(g, pr);
+	/* Which globals concurrent probes write: the same for every probe of
+	 * the program, so worked out once per program. */
 	static const struct program *cached_for;
-	static unsigned char *written; /* by a concurrent probe */
+	static unsigned char *written;
 
 	if (cached_for != g->prog) {
 		written = arena_alloc(g->a, g->prog->globals.n + 1);
