@@ -173,3 +173,19 @@ const char *string_value(struct arena *a, const char *raw)
 	*o = 0;
 	return out;
 }
+
+bool expr_const_number(const struct expr *x, int64_t *v)
+{
+	int64_t sign = 1;
+
+	while (x && x->kind == EX_UNARY && (x->op == OP_NEG || x->op == OP_PLUS)) {
+		if (x->op == OP_NEG)
+			sign = -sign;
+		x = x->a;
+	}
+	if (!x || x->kind != EX_NUMBER)
+		return false;
+	if (v)
+		*v = (int64_t)((uint64_t)x->num * (uint64_t)sign);
+	return true;
+}

@@ -233,6 +233,10 @@ struct decl *decl_new(struct arena *a, enum decl_kind kind, struct srcpos pos);
 /* The value of a string literal as written (stap's escapes undone). */
 const char *string_value(struct arena *a, const char *raw);
 
+/* A number literal, possibly negated (-5 parses as a negation): its value
+ * in *v (v may be NULL). */
+bool expr_const_number(const struct expr *x, int64_t *v);
+
 /* Deep copies (pass 2 gives each derived probe its own body). */
 struct expr *expr_clone(struct arena *a, const struct expr *e);
 struct stmt *stmt_clone(struct arena *a, const struct stmt *s);

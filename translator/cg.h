@@ -55,8 +55,10 @@ const char *cg_where(struct cg *g, const char *what, struct srcpos pos);
 
 /* cg_expr.c */
 const char *cg_expr(struct cg *g, struct expr *x);
-/* An expression's value as a string (converting nothing: x must be a string). */
-const char *cg_string(struct cg *g, struct expr *x);
+/* The keys of an array element as a C union stp_val array (its name). */
+const char *cg_keys(struct cg *g, expr_vec *args);
+/* The runtime's STP_STAT_* for an aggregate name (NULL: @count). */
+const char *cg_stat_op(const char *name);
 /* Evaluate x for its effects only. */
 void cg_effect(struct cg *g, struct expr *x);
 /* C names of variables. */

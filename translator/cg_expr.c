@@ -98,7 +98,7 @@ static const char *stp_val(struct cg *g, const struct expr *x, const char *code)
 }
 
 /* The keys of an array element as a union stp_val array. */
-static const char *keys(struct cg *g, expr_vec *args)
+const char *cg_keys(struct cg *g, expr_vec *args)
 {
 	const char *v[ELAB_MAX_KEYS];
 	const char *k = cg_tmp(g, "k");
@@ -129,7 +129,7 @@ const char *cg_stat_data(struct cg *g, struct expr *a, const char **hist)
 			cg_stat(g, a->sym));
 		*hist = arena_printf(g->a, "&%s->h", cg_stat(g, a->sym));
 	} else {
-		const char *k = keys(g, &a->args);
+		const char *k = cg_keys(g, &a->args);
 
 		cg_line(g, "const struct stp_stat_data *%s = stp_map_stat_read(c, %s, %s);", d,
 			cg_map(g, a->a->sym), k);
@@ -138,8 +138,10 @@ const char *cg_stat_data(struct cg *g, struct expr *a, const char **hist)
 	return d;
 }
 
-static const char *stat_op(const char *name)
+const char *cg_stat_op(const char *name)
 {
+	if (!name) /* foreach over statistics sorts by @count unless told */
+		return "STP_STAT_COUNT";
 	static const struct {
 		const char *name, *op;
 	} ops[] = {{"count", "STP_STAT_COUNT"}, {"sum", "STP_STAT_SUM"},
@@ -157,7 +159,7 @@ static const char *cg_statop(struct cg *g, struct expr *x)
 	const char *hist;
 	const char *d = cg_stat_data(g, x->a, &hist);
 	const char *t = cg_tmp(g, "t");
-	const char *op = stat_op(x->name);
+	const char *op = cg_stat_op(x->name);
 
 	cg_line(g, "int64_t %s = 0;", t);
 	set_stmt(g, arena_printf(g->a, "operator '@%s'", x->name), x->pos);
@@ -485,7 +487,7 @@ void cg_assign(struct cg *g, struct expr *target, const char *value)
 		return;
 	}
 	/* An array element. */
-	const char *k = keys(g, &target->args);
+	const char *k = cg_keys(g, &target->args);
 
 	set_stmt(g, arena_printf(g->a, "identifier '%s'", target->a->name), target->pos);
 	cg_line(g, "if (stp_map_set_%c(c, %s, %s, %s)) %s", target->type == TYPE_STRING ? 's' : 'n',
@@ -497,7 +499,7 @@ static const char *lvalue_now(struct cg *g, struct expr *target, const char **k)
 {
 	if (target->kind == EX_SYMBOL)
 		return cg_var(g, target->sym);
-	*k = keys(g, &target->args);
+	*k = cg_keys(g, &target->args);
 	if (target->type == TYPE_STRING) {
 		const char *t = string_tmp(g);
 
@@ -529,7 +531,7 @@ static const char *cg_assignment(struct cg *g, struct expr *x)
 			cg_line(g, "stp_stat_add(c, %s, %s);", cg_stat(g, l->sym),
 				cg_expr(g, x->b));
 		} else {
-			const char *k = keys(g, &l->args);
+			const char *k = cg_keys(g, &l->args);
 			const char *v = cg_expr(g, x->b);
 
 			set_stmt(g, "operator '<<<'", x->pos);
@@ -541,7 +543,7 @@ static const char *cg_assignment(struct cg *g, struct expr *x)
 	if (x->op == OP_ASSIGN) {
 		/* The keys of an element are evaluated before the value, as in stap. */
 		if (l->kind == EX_INDEX) {
-			const char *k = keys(g, &l->args);
+			const char *k = cg_keys(g, &l->args);
 			const char *v = cg_expr(g, x->b);
 
 			store(g, l, k, v);
@@ -554,7 +556,7 @@ static const char *cg_assignment(struct cg *g, struct expr *x)
 	}
 	/* a[k] += n and -= n in one step. */
 	if (l->kind == EX_INDEX && (x->op == OP_ADD_ASSIGN || x->op == OP_SUB_ASSIGN)) {
-		const char *k = keys(g, &l->args);
+		const char *k = cg_keys(g, &l->args);
 		const char *v = cg_expr(g, x->b);
 		const char *t = cg_tmp(g, "t");
 
@@ -593,7 +595,7 @@ static const char *cg_incdec(struct cg *g, struct expr *x)
 	const char *t = cg_tmp(g, "t");
 
 	if (l->kind == EX_INDEX) {
-		const char *k = keys(g, &l->args);
+		const char *k = cg_keys(g, &l->args);
 
 		cg_line(g, "int64_t %s;", t);
 		set_stmt(g, arena_printf(g->a, "operator '%s'", op_text[x->op]), x->pos);
@@ -653,7 +655,7 @@ static const char *cg_in(struct cg *g, struct expr *x)
 	for (int i = 0; i < x->args.n; i++)
 		wild |= !x->args.v[i];
 	if (!wild) {
-		const char *k = keys(g, &x->args);
+		const char *k = cg_keys(g, &x->args);
 
 		return long_tmp(g, arena_printf(g->a, "stp_map_exists(c, %s, %s)",
 						cg_map(g, x->a->sym), k));
@@ -718,7 +720,7 @@ const char *cg_expr(struct cg *g, struct expr *x)
 				cg_fail(g));
 			return t;
 		} else {
-			const char *k = keys(g, &x->args);
+			const char *k = cg_keys(g, &x->args);
 
 			if (x->type == TYPE_STRING) {
 				const char *t = string_tmp(g);
@@ -774,11 +776,6 @@ const char *cg_expr(struct cg *g, struct expr *x)
 	}
 	diag_error(x->pos, "semantic error", "this expression cannot be translated");
 	return "0";
-}
-
-const char *cg_string(struct cg *g, struct expr *x)
-{
-	return cg_expr(g, x);
 }
 
 void cg_effect(struct cg *g, struct expr *x)

@@ -362,22 +362,6 @@ static void prelude(struct cg *g)
 	      f);
 }
 
-/* The value of a constant initializer (a number, maybe negated, or a string). */
-static bool const_long(const struct expr *x, int64_t *v)
-{
-	int64_t sign = 1;
-
-	while (x && x->kind == EX_UNARY && (x->op == OP_NEG || x->op == OP_PLUS)) {
-		if (x->op == OP_NEG)
-			sign = -sign;
-		x = x->a;
-	}
-	if (!x || x->kind != EX_NUMBER)
-		return false;
-	*v = (int64_t)((uint64_t)x->num * (uint64_t)sign);
-	return true;
-}
-
 /* The histogram of a statistic, as the runtime describes it. */
 static void hist_init(struct cg *g, const struct symbol *s, const char *h);
 
@@ -397,8 +381,8 @@ static void hist_init(struct cg *g, const struct symbol *s, const char *h)
 		cg_line(g, "stp_hist_none_init(&%s);", h);
 	} else if (!strcmp(x->name, "hist_log")) {
 		cg_line(g, "stp_hist_log_init(&%s);", h);
-	} else if (x->args.n == 3 && const_long(x->args.v[0], &a) && const_long(x->args.v[1], &b) &&
-		   const_long(x->args.v[2], &c)) {
+	} else if (x->args.n == 3 && expr_const_number(x->args.v[0], &a) &&
+		   expr_const_number(x->args.v[1], &b) && expr_const_number(x->args.v[2], &c)) {
 		cg_line(g, "if (stp_hist_linear_init(&%s, %lldLL, %lldLL, %lldLL))", h,
 			(long long)a, (long long)b, (long long)c);
 		cg_line(g, "\treturn stp_snprintf(err, errlen, \"%s\"), -1;",
@@ -458,7 +442,7 @@ static void globals_init(struct cg *g)
 		} else if (s->type == TYPE_STRING && d->init && d->init->kind == EX_STRING) {
 			cg_line(g, "stp_strlcpy(stpm_g->g%d_%s, %s, MAXSTRINGLEN);", s->id, s->name,
 				cg_cstr(g->a, string_value(g->a, d->init->str)));
-		} else if (d->init && const_long(d->init, &v)) {
+		} else if (d->init && expr_const_number(d->init, &v)) {
 			cg_line(g, "stpm_g->g%d_%s = %lldLL;", s->id, s->name, (long long)v);
 		}
 	}

@@ -140,21 +140,6 @@ static void cg_while(struct cg *g, struct stmt *st)
 	block_close(g);
 }
 
-static const char *stat_op_name(const char *agg)
-{
-	if (!agg || !strcmp(agg, "count"))
-		return "STP_STAT_COUNT";
-	if (!strcmp(agg, "sum"))
-		return "STP_STAT_SUM";
-	if (!strcmp(agg, "min"))
-		return "STP_STAT_MIN";
-	if (!strcmp(agg, "max"))
-		return "STP_STAT_MAX";
-	if (!strcmp(agg, "avg"))
-		return "STP_STAT_AVG";
-	return "STP_STAT_VARIANCE";
-}
-
 /* foreach (bucket = count in @hist_*(s)): the non-empty buckets, in order.
  * The counts are copied first: the body may read other statistics. */
 static void cg_foreach_hist(struct cg *g, struct stmt *st)
@@ -220,7 +205,7 @@ static void cg_foreach(struct cg *g, struct stmt *st)
 	cg_line(g, "struct stp_iter %s;", it);
 	cg_line(g, "stp_set_stmt(c, %s);", cg_where(g, "keyword 'foreach'", st->pos));
 	cg_line(g, "if (stp_map_iter_start(c, &%s, %s, %d, %d, %s, %s)) %s", it, m, sort_by,
-		st->sort_col ? st->sort_dir : 0, stat_op_name(st->sort_agg), limit, cg_fail(g));
+		st->sort_col ? st->sort_dir : 0, cg_stat_op(st->sort_agg), limit, cg_fail(g));
 	if (g->niters == CG_MAX_LOOPS) {
 		diag_error(st->pos, "semantic error", "foreach nested too deep");
 		return;
@@ -307,17 +292,8 @@ static void cg_delete(struct cg *g, struct expr *x)
 				delete_matching(g, x);
 				return;
 			}
-		const char *v[ELAB_MAX_KEYS];
-		const char *init = "";
-		const char *kk = cg_tmp(g, "k");
+		const char *kk = cg_keys(g, &x->args);
 
-		for (int i = 0; i < x->args.n && i < ELAB_MAX_KEYS; i++) {
-			v[i] = cg_expr(g, x->args.v[i]);
-			init = arena_printf(g->a, "%s%s%s(%s)", init, i ? ", " : "",
-					    x->args.v[i]->type == TYPE_STRING ? "STP_S" : "STP_N",
-					    v[i]);
-		}
-		cg_line(g, "union stp_val %s[%d] = {%s};", kk, x->args.n, init);
 		cg_line(g, "stp_map_delete(c, %s, %s);", cg_map(g, x->a->sym), kk);
 		return;
 	}

@@ -337,23 +337,6 @@ static enum type infer_assign(struct typing *ty, struct expr *x, enum type want)
 	return lt;
 }
 
-/* A number literal, possibly negated: its value in *v. */
-static bool const_number(const struct expr *x, int64_t *v)
-{
-	int64_t sign = 1;
-
-	while (x->kind == EX_UNARY && (x->op == OP_NEG || x->op == OP_PLUS)) {
-		if (x->op == OP_NEG)
-			sign = -sign;
-		x = x->a;
-	}
-	if (x->kind != EX_NUMBER)
-		return false;
-	if (v)
-		*v = (int64_t)((uint64_t)x->num * (uint64_t)sign);
-	return true;
-}
-
 /* One statistic has one kind of histogram (with one set of parameters). */
 static void check_hist_kind(struct typing *ty, struct symbol *s, struct expr *x)
 {
@@ -366,8 +349,8 @@ static void check_hist_kind(struct typing *ty, struct symbol *s, struct expr *x)
 	for (int i = 0; same && i < x->args.n; i++) {
 		int64_t a, b;
 
-		same = const_number(x->args.v[i], &a) && const_number(s->hist->args.v[i], &b) &&
-		       a == b;
+		same = expr_const_number(x->args.v[i], &a) &&
+		       expr_const_number(s->hist->args.v[i], &b) && a == b;
 	}
 	if (!same && ty->report) {
 		diag_error(x->pos, "semantic error",
@@ -426,7 +409,7 @@ static enum type infer(struct typing *ty, struct expr *x, enum type want)
 			diag_error(x->pos, "semantic error", "@%s needs a statistic; '%s' is a %s",
 				   x->name, s->name, tname(s->type));
 		for (int i = 0; i < x->args.n; i++)
-			if (!const_number(x->args.v[i], NULL) && ty->report)
+			if (!expr_const_number(x->args.v[i], NULL) && ty->report)
 				diag_error(x->args.v[i]->pos, "semantic error",
 					   "a histogram parameter must be a number literal");
 		if (s && !strcmp(x->name, "variance"))
