@@ -166,6 +166,19 @@ static void print_string(FILE *f, const char *s)
 
 static void print_expr_base(FILE *f, const struct expr *e);
 
+/* The end of @cast(x, "type" [, "module"]) and @var("name" [, "module"]),
+ * and what follows them. */
+static void print_names(FILE *f, const struct expr *e)
+{
+	print_string(f, e->str);
+	if (e->str2) {
+		fputs(", ", f);
+		print_string(f, e->str2);
+	}
+	fputc(')', f);
+	print_comps(f, e);
+}
+
 void print_expr(FILE *f, const struct expr *e)
 {
 	if (e->comps.n && e->kind != EX_TARGET && e->kind != EX_CAST && e->kind != EX_ATVAR) {
@@ -215,23 +228,11 @@ static void print_expr_base(FILE *f, const struct expr *e)
 		fputs("@cast(", f);
 		print_expr(f, e->a);
 		fputs(", ", f);
-		print_string(f, e->str);
-		if (e->str2) {
-			fputs(", ", f);
-			print_string(f, e->str2);
-		}
-		fputc(')', f);
-		print_comps(f, e);
+		print_names(f, e);
 		break;
 	case EX_ATVAR:
 		fputs("@var(", f);
-		print_string(f, e->str);
-		if (e->str2) {
-			fputs(", ", f);
-			print_string(f, e->str2);
-		}
-		fputc(')', f);
-		print_comps(f, e);
+		print_names(f, e);
 		break;
 	case EX_AT_OP:
 		fprintf(f, "@%s(", e->name);
