@@ -263,6 +263,17 @@ static struct expr *parse_target(struct parser *p)
 	return e;
 }
 
+/* The end of @cast(x, "type" [, "module"]) and @var("name" [, "module"]),
+ * and the components after them. */
+static void parse_names(struct parser *p, struct expr *e)
+{
+	e->str = expect_string(p)->str;
+	if (accept_op(p, ","))
+		e->str2 = expect_string(p)->str;
+	expect_op(p, ")");
+	parse_target_comps(p, e);
+}
+
 static bool at_is(const struct token *t, const char *name)
 {
 	return t->kind == TOK_AT && (int)strlen(name) == t->len - 1 &&
@@ -281,21 +292,13 @@ static struct expr *parse_at_operator(struct parser *p)
 		expect_op(p, "(");
 		e->a = parse_expr(p);
 		expect_op(p, ",");
-		e->str = expect_string(p)->str;
-		if (accept_op(p, ","))
-			e->str2 = expect_string(p)->str;
-		expect_op(p, ")");
-		parse_target_comps(p, e);
+		parse_names(p, e);
 		return e;
 	}
 	if (at_is(t, "var")) {
 		e = expr_new(p->a, EX_ATVAR, t->pos);
 		expect_op(p, "(");
-		e->str = expect_string(p)->str;
-		if (accept_op(p, ","))
-			e->str2 = expect_string(p)->str;
-		expect_op(p, ")");
-		parse_target_comps(p, e);
+		parse_names(p, e);
 		return e;
 	}
 	static const char *const stats[] = {"count", "sum",	 "min",		"max",
