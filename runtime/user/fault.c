@@ -6,7 +6,11 @@
  * argument.  This is the fast way: copy with plain loads while a SIGSEGV /
  * SIGBUS handler of ours is armed for this thread; a fault jumps back out
  * of the copy, which then reports -EFAULT, as the kernel's exception tables
- * do for copy_from_user.
+ * do for copy_from_user.  On x86-64 the copy is a small assembly loop and
+ * the handler recognises a fault by its instruction address and resumes at
+ * the loop's fixup, exactly like those tables: no sigsetjmp per copy (it
+ * cost ~2 ns of a ~40 ns statistics handler) and no per-thread state.
+ * Elsewhere the copy arms a per-thread sigjmp_buf.
  *
  * libmarkers owns the handler because it stays loaded for the life of the
  * process (script modules come and go).  It is installed on first use, in
@@ -30,13 +34,63 @@
 #define MARKER_API_EXPORT __attribute__((visibility("default")))
 
 /* How many guarded copies may pass between two checks that our handler is
- * still the one installed. */
-#define RECHECK_EVERY 256
+ * still the one installed.  A check is two sigaction() calls (~250 ns
+ * here): every 256 copies it was ~1 ns of each copy. */
+#define RECHECK_EVERY 1024
+
+#if defined(__x86_64__)
+#define MARKER_COPY_FIXUP 1
+#include <ucontext.h>
+
+/*
+ * long marker_copy_loop(char *dst, const char *src, size_t max): copy at most
+ * max bytes up to and including a NUL, terminate dst; the length copied.
+ * Only the load at marker_copy_load can fault on a bad src; the handler then
+ * resumes at marker_copy_fixup, which terminates dst and returns -EFAULT.
+ */
+long marker_copy_loop(char *dst, const char *src, size_t max) __attribute__((visibility("hidden")));
+extern const char marker_copy_load[] __attribute__((visibility("hidden")));
+extern const char marker_copy_fixup[] __attribute__((visibility("hidden")));
+__asm__(".text\n"
+	".p2align 4\n"
+	".globl marker_copy_loop\n"
+	".hidden marker_copy_loop\n"
+	".type marker_copy_loop, @function\n"
+	"marker_copy_loop:\n"
+	"	.cfi_startproc\n"
+	"	xorl %eax, %eax\n"
+	"	testq %rdx, %rdx\n"
+	"	je 2f\n"
+	"1:\n"
+	".globl marker_copy_load\n"
+	".hidden marker_copy_load\n"
+	"marker_copy_load:\n"
+	"	movzbl (%rsi,%rax), %ecx\n"
+	"	movb %cl, (%rdi,%rax)\n"
+	"	testb %cl, %cl\n"
+	"	je 3f\n"
+	"	incq %rax\n"
+	"	cmpq %rdx, %rax\n"
+	"	jb 1b\n"
+	"2:	movb $0, (%rdi,%rax)\n"
+	"3:	ret\n"
+	".globl marker_copy_fixup\n"
+	".hidden marker_copy_fixup\n"
+	"marker_copy_fixup:\n"
+	"	movb $0, (%rdi)\n"
+	"	movq $-14, %rax\n" /* -EFAULT */
+	"	ret\n"
+	"	.cfi_endproc\n"
+	".size marker_copy_loop, .-marker_copy_loop\n");
+_Static_assert(EFAULT == 14, "the fixup returns -14");
+#endif
 
 static struct sigaction prev_segv, prev_bus;
 static pthread_once_t install_once = PTHREAD_ONCE_INIT;
 static int guard_state; /* 1: installed, -1: unusable (STAPMARK_FAULT_GUARD=0 or failure) */
+#ifndef MARKER_COPY_FIXUP
 static __thread sigjmp_buf *guard_jmp __attribute__((tls_model("initial-exec")));
+#endif
 /* Per thread: a shared counter would be a locked instruction per copy. */
 static __thread unsigned int copies_since_check __attribute__((tls_model("initial-exec")));
 
@@ -73,10 +127,21 @@ static void chain(int sig, siginfo_t *si, void *uc)
 
 static void on_fault(int sig, siginfo_t *si, void *uc)
 {
+#ifdef MARKER_COPY_FIXUP
+	greg_t *pc = &((ucontext_t *)uc)->uc_mcontext.gregs[REG_RIP];
+
+	/* A real fault (not a sent signal) at the copy's load: resume at the
+	 * fixup when we return. */
+	if (si->si_code > 0 && *pc == (greg_t)(uintptr_t)marker_copy_load) {
+		*pc = (greg_t)(uintptr_t)marker_copy_fixup;
+		return;
+	}
+#else
 	sigjmp_buf *j = guard_jmp;
 
 	if (j && si->si_code > 0) /* a real fault inside a guarded copy */
 		siglongjmp(*j, 1);
+#endif
 	chain(sig, si, uc);
 }
 
@@ -133,6 +198,16 @@ static bool guard_ready(void)
  * the volatile copies anyway. */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wclobbered"
+#ifdef MARKER_COPY_FIXUP
+MARKER_API_EXPORT long __marker_copy_string(char *dst, const char *src, size_t size)
+{
+	if (!size)
+		return 0;
+	if (!guard_ready())
+		return -ENOSYS;
+	return marker_copy_loop(dst, src, size - 1);
+}
+#else
 MARKER_API_EXPORT
 __attribute__((no_sanitize_address, no_sanitize_thread, no_sanitize_undefined)) long
 __marker_copy_string(char *dst, const char *src, size_t size)
@@ -164,4 +239,5 @@ __marker_copy_string(char *dst, const char *src, size_t size)
 	dst[n] = '\0';
 	return (long)n;
 }
+#endif
 #pragma GCC diagnostic pop
