@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <stapmark/marker.h>
 #include "unit.h"
@@ -87,6 +88,13 @@ int main(int argc, char **argv)
 		d->magic = LIVE;
 		if (marker_probe_register(name, "v %d", probe, d) || marker_arm(name))
 			errors++;
+		/* Most windows are a few instructions wide; every 64th stays
+		 * open until a firing thread went through it (at most ~10 ms),
+		 * so that detached probes are seen running even on a loaded
+		 * machine where the firing threads rarely run in between. */
+		for (int w = 0;
+		     i % 64 == 0 && w < 10000 && !__atomic_load_n(&d->hits, __ATOMIC_RELAXED); w++)
+			usleep(1);
 		if (marker_disarm(name) || marker_probe_unregister(name, probe, d))
 			errors++;
 		retired[nretired++] = d;
