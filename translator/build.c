@@ -10,7 +10,8 @@
  * The cache key is a digest of: the elaborated program as -p2 -vv prints
  * it (every probe, marker format, type, function body), the globals'
  * initial values, the embedded C, the options that change the code, the
- * compiler, and the size and time of every runtime file.
+ * compiler, and the size and time of the stapmark executable and of every
+ * runtime file.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -209,6 +210,9 @@ int build_prepare(struct session *s, const struct program *prog, struct build *b
 	if (!text)
 		return 1;
 	digest_str(&d, "stapmark " STAPMARK_VERSION);
+	/* The translator itself (its pass 3 writes the C): a rebuilt stapmark
+	 * never reuses what an older one compiled. */
+	digest_file(&d, "/proc/self/exe");
 	digest_add(&d, text, len);
 	free(text);
 	for (int i = 0; i < s->defines.n; i++)
