@@ -189,3 +189,19 @@ bool expr_const_number(const struct expr *x, int64_t *v)
 		*v = (int64_t)((uint64_t)x->num * (uint64_t)sign);
 	return true;
 }
+
+void stmt_children(const struct stmt *st, void (*on_expr)(void *arg, const struct expr *x),
+		   void (*on_stmt)(void *arg, const struct stmt *s), void *arg)
+{
+	const struct expr *xs[] = {st->e, st->init, st->step, st->array, st->limit};
+
+	for (size_t i = 0; i < sizeof(xs) / sizeof(xs[0]); i++)
+		if (xs[i])
+			on_expr(arg, xs[i]);
+	if (st->body)
+		on_stmt(arg, st->body);
+	if (st->other)
+		on_stmt(arg, st->other);
+	for (int i = 0; i < st->stmts.n; i++)
+		on_stmt(arg, st->stmts.v[i]);
+}

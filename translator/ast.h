@@ -238,6 +238,12 @@ const char *string_value(struct arena *a, const char *raw);
 bool expr_const_number(const struct expr *x, int64_t *v);
 
 /* Deep copies (pass 2 gives each derived probe its own body). */
+/* Call on_expr for every direct sub-expression of st (condition, for parts,
+ * limit, foreach array) and on_stmt for every direct sub-statement, in
+ * source order; NULL children are skipped. */
+void stmt_children(const struct stmt *st, void (*on_expr)(void *arg, const struct expr *x),
+		   void (*on_stmt)(void *arg, const struct stmt *s), void *arg);
+
 struct expr *expr_clone(struct arena *a, const struct expr *e);
 struct stmt *stmt_clone(struct arena *a, const struct stmt *s);
 #endif

@@ -263,6 +263,97 @@ static void find_counters(struct program *p)
 		no_counter_stmt(p->functions.v[i]->decl->body);
 }
 
+/*
+ * Statistics read while other probes add to them: any use of a statistics
+ * global in a concurrent probe (or a function it calls) other than as the
+ * target of '<<<' -- extractors, foreach, 'in', delete, print of a
+ * histogram.  The others are read only by begin, end and error probes,
+ * which never run beside an add, so a thread owning its slot adds without
+ * the slot's lock (the runtime's no_concurrent_read).
+ */
+struct stat_reads {
+	struct function *seen[256];
+	int nseen;
+	bool gave_up; /* more functions than seen[] holds: assume every read */
+};
+
+static void stat_reads_stmt(struct stat_reads *w, const struct stmt *st);
+
+static void stat_read(const struct symbol *s)
+{
+	if (s && s->kind == SYM_GLOBAL && s->type == TYPE_STATS)
+		((struct symbol *)s)->read_concurrently = true;
+}
+
+static void stat_reads_expr(struct stat_reads *w, const struct expr *x)
+{
+	if (!x)
+		return;
+	if (x->kind == EX_ASSIGN && x->op == OP_AGG_ASSIGN) {
+		/* The target's own symbol is an add, not a read; its keys and the
+		 * value are expressions like any other. */
+		const struct expr *t = x->a;
+
+		if (t->kind == EX_INDEX && t->a->kind == EX_SYMBOL) {
+			for (int i = 0; i < t->args.n; i++)
+				stat_reads_expr(w, t->args.v[i]);
+		} else if (t->kind != EX_SYMBOL) {
+			stat_reads_expr(w, t);
+		}
+		stat_reads_expr(w, x->b);
+		return;
+	}
+	stat_read(x->sym);
+	if (x->kind == EX_CALL && x->fn) {
+		int i = 0;
+
+		while (i < w->nseen && w->seen[i] != x->fn)
+			i++;
+		if (i == w->nseen && w->nseen == 256) {
+			w->gave_up = true;
+		} else if (i == w->nseen) {
+			w->seen[w->nseen++] = x->fn;
+			stat_reads_stmt(w, x->fn->decl->body);
+		}
+	}
+	stat_reads_expr(w, x->a);
+	stat_reads_expr(w, x->b);
+	stat_reads_expr(w, x->c);
+	for (int i = 0; i < x->args.n; i++)
+		stat_reads_expr(w, x->args.v[i]);
+}
+
+static void stat_reads_child_expr(void *w, const struct expr *x)
+{
+	stat_reads_expr(w, x);
+}
+
+static void stat_reads_child_stmt(void *w, const struct stmt *st)
+{
+	stat_reads_stmt(w, st);
+}
+
+static void stat_reads_stmt(struct stat_reads *w, const struct stmt *st)
+{
+	if (st)
+		stmt_children(st, stat_reads_child_expr, stat_reads_child_stmt, w);
+}
+
+static void find_concurrent_stat_reads(struct program *p)
+{
+	for (int i = 0; i < p->probes.n; i++) {
+		const struct derived_probe *q = p->probes.v[i];
+		struct stat_reads w = {.nseen = 0};
+
+		if (!concurrent_kind(q->kind))
+			continue;
+		stat_reads_expr(&w, q->cond);
+		stat_reads_stmt(&w, q->body);
+		for (int k = 0; w.gave_up && k < p->globals.n; k++)
+			stat_read(p->globals.v[k]);
+	}
+}
+
 static const char *ctype(enum type t)
 {
 	return t == TYPE_STRING ? "STP_STRING" : t == TYPE_STATS ? "STP_STAT" : "STP_LONG";
@@ -370,6 +461,8 @@ static void hist_desc(struct cg *g, const struct symbol *s, const char *h)
 	hist_init(g, s, h);
 	if (!s->variance) /* the runtime then skips its divisions per value */
 		cg_line(g, "%s.no_variance = 1;", h);
+	if (!s->read_concurrently) /* and a thread owning its slot, its lock */
+		cg_line(g, "%s.no_concurrent_read = 1;", h);
 }
 
 static void hist_init(struct cg *g, const struct symbol *s, const char *h)
@@ -996,6 +1089,7 @@ int pass3_translate(struct session *s, struct program *p, FILE *out)
 	if (!supported(p))
 		return 1;
 	find_counters(p);
+	find_concurrent_stat_reads(p);
 	prelude(&g);
 	for (int i = 0; i < p->functions.n; i++) {
 		cg_function_proto(&g, out, p->functions.v[i]);

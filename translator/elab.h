@@ -42,6 +42,9 @@ struct symbol {
 	int uses; /* references left after elision (locals) */
 	int id; /* globals: position in program.globals (unique C names) */
 	bool counter; /* pass 3: a long only ever added to: atomics, no lock */
+	/* pass 3, statistics: some probe that runs while others do (marker,
+	 * timer) reads it; otherwise '<<<' may skip its slot lock */
+	bool read_concurrently;
 };
 
 typedef VEC(struct symbol *) symbol_vec;

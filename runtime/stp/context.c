@@ -48,6 +48,16 @@ struct stp_context *stp_context_enter(struct stp_region *r, const char *probe_po
 	return c;
 }
 
+void stp_context_claim_slot(struct stp_context *c)
+{
+	struct stp_region *r = c->r;
+	uint32_t n = __atomic_fetch_add(&r->slot_claims, 1, __ATOMIC_RELAXED);
+
+	c->slot_owned = n < r->nslots - 1;
+	c->slot = c->slot_owned ? n : r->nslots - 1;
+	c->slot_instance = r->instance;
+}
+
 void stp_context_exit(struct stp_context *c)
 {
 	struct stp_region *r = c->r;

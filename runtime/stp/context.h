@@ -43,6 +43,12 @@ struct stp_context {
 	int nesting; /* script function call depth */
 	int64_t actionremaining;
 	struct stp_region *r;
+	/* The statistics slot of this thread in the region whose instance is
+	 * slot_instance (stp_context_slot): claimed once, not worked out on
+	 * every '<<<'.  slot_owned: no other thread adds into it. */
+	uint64_t slot_instance;
+	unsigned int slot;
+	int slot_owned;
 	const char *probe_point; /* pp() */
 	const char *last_stmt; /* "operator '/' at x.stp:3:9" */
 	const char *last_error; /* NULL while no error */
@@ -85,6 +91,39 @@ static inline int stp_action(struct stp_context *c, int n)
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * The caller's statistics slot in its region, claimed on the thread's first
+ * '<<<' (stp_context_claim_slot) and kept in the context.  Threads claim in
+ * turn: the first nslots - 1 of all processes sharing the region own a slot
+ * each (c->slot_owned); the rest share the last slot.
+ */
+void stp_context_claim_slot(struct stp_context *c);
+
+static inline unsigned int stp_context_slot(struct stp_context *c)
+{
+	if (__builtin_expect(c->slot_instance != c->r->instance, 0))
+		stp_context_claim_slot(c);
+	return c->slot;
+}
+
+/* A forked child is a new thread in the region: it claims a slot of its own
+ * (hosts call this in the child for the context fork copied). */
+static inline void stp_context_after_fork(struct stp_context *c)
+{
+	c->slot_instance = 0;
+}
+
+/*
+ * Whether the caller may add into its slot without the slot's lock: it owns
+ * the slot, and no probe reads the statistic while others add to it
+ * (h->no_concurrent_read, from the translator), so the only readers run
+ * when no thread adds any more.
+ */
+static inline int stp_context_slot_unlocked(struct stp_context *c, int no_concurrent_read)
+{
+	return c->slot_owned && no_concurrent_read;
 }
 
 /* Script function call depth: enter returns non-zero with the error

@@ -385,18 +385,21 @@ uint32_t stp_map_size(const struct stp_map *m)
 
 int stp_map_stat_add(struct stp_context *c, struct stp_map *m, const union stp_val *k, int64_t v)
 {
-	struct stp_map *s = slot_map(c->r, m, stp_host_slot() % m->nslots);
+	struct stp_map *s = slot_map(c->r, m, stp_context_slot(c));
+	int unlocked = stp_context_slot_unlocked(c, m->h.no_concurrent_read);
 	struct stp_mnode *e;
 	uint64_t hash = hash_keys(m, k);
 	int why = 0;
 
-	stp_slot_lock(&s->lock);
+	if (!unlocked)
+		stp_slot_lock(&s->lock);
 	e = find(c->r, s, k, hash);
 	if (!e)
 		e = insert(c->r, s, k, hash, &why);
 	if (e)
 		stp_stat_data_add(&m->h, (struct stp_stat_data *)((char *)e + m->val_off), v);
-	stp_slot_unlock(&s->lock);
+	if (!unlocked)
+		stp_slot_unlock(&s->lock);
 	return e ? 0 : insert_error(c, m, why);
 }
 

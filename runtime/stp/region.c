@@ -13,7 +13,12 @@ struct stp_region *stp_region_init(void *base, size_t size, unsigned int nslots)
 	if (!base || size < 4096 || !nslots)
 		return (struct stp_region *)0;
 	r->size = size;
-	r->nslots = nslots;
+	r->nslots = nslots + 1;
+	/* Unique among regions (a context remembers its slot by it, and a new
+	 * region may be mapped where an old one was). */
+	r->instance = (((uint64_t)stp_host_local_clock_ns() * 0x9e3779b97f4a7c15ull) ^
+		       (uint64_t)stp_host_pid() ^ ((uint64_t)(uintptr_t)base << 1)) |
+		      1;
 	r->abi = STP_REGION_ABI;
 	/* The header takes its own cache line(s); offset 0 stays "none". */
 	r->used = (sizeof(*r) + STP_CACHELINE - 1) & ~(uint64_t)(STP_CACHELINE - 1);

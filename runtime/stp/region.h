@@ -37,8 +37,11 @@ struct stp_region {
 	uint64_t magic;
 	uint64_t size;
 	uint64_t used; /* bump pointer (atomic) */
-	uint32_t nslots; /* statistics slots */
+	uint32_t nslots; /* statistics slots: the ones threads own, then one shared */
 	uint32_t abi; /* sizeof(struct stp_region) | MAXSTRINGLEN << 16 */
+	uint64_t instance; /* this region and no other one, ever (never 0) */
+	uint32_t slot_claims; /* threads that asked for a slot (atomic) */
+	uint32_t pad0;
 	stp_off_t root; /* the generated code's globals block */
 	/* Session: shared by stapmark and every target. */
 	int32_t state; /* enum stp_session_state (atomic) */
@@ -50,8 +53,12 @@ struct stp_region {
 	int64_t dropped; /* output records dropped by the transport */
 };
 
-/* Create a region in zero-filled memory; nslots >= 1.  NULL when size is
- * too small. */
+/*
+ * Create a region in zero-filled memory; nslots >= 1.  NULL when size is
+ * too small.  Statistics get nslots + 1 slots: the first nslots threads to
+ * add to a statistic own one each (stp_context_slot), every later thread
+ * shares the last one.
+ */
 struct stp_region *stp_region_init(void *base, size_t size, unsigned int nslots);
 /* Use a region another process created; NULL when base does not hold one
  * built by this runtime with the same limits. */

@@ -191,8 +191,12 @@ static inline struct stp_stat_data *slot_data(uint32_t *lock)
 
 void stp_stat_add(struct stp_context *c, struct stp_stat *s, int64_t v)
 {
-	uint32_t *l = slot_lock(c->r, s, stp_host_slot() % s->nslots);
+	uint32_t *l = slot_lock(c->r, s, stp_context_slot(c));
 
+	if (stp_context_slot_unlocked(c, s->h.no_concurrent_read)) {
+		stp_stat_data_add(&s->h, slot_data(l), v);
+		return;
+	}
 	stp_slot_lock(l);
 	stp_stat_data_add(&s->h, slot_data(l), v);
 	stp_slot_unlock(l);

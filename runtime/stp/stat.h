@@ -33,6 +33,9 @@ struct stp_hist_desc {
 	int32_t buckets; /* including under- and overflow for linear */
 	int32_t shift; /* @variance(v, shift): fixed-point bits */
 	int32_t no_variance; /* nobody asks @variance: skip its divisions per value */
+	/* No probe reads the statistic while others add to it: a thread that
+	 * owns its slot adds without the slot's lock (stp_context_slot_unlocked). */
+	int32_t no_concurrent_read;
 };
 
 struct stp_stat_data {

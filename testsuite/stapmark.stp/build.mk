@@ -3,7 +3,8 @@ STP_TEST_DIR := testsuite/stapmark.stp
 STPT := $(TB)/stp
 STP_TEST_CFLAGS = $(TEST_CFLAGS) -Iruntime/stp -Iruntime/stp/user
 STP_TEST_DEPS := testsuite/lib/unit.h $(STP_TEST_DIR)/stp_test.h $(STP_HDRS)
-STP_TESTS := map_test stat_test printf_test tapset_test limits_test shm_test concurrency_test
+STP_TESTS := map_test stat_test printf_test tapset_test limits_test shm_test concurrency_test \
+	slots_test
 
 $(STPT)/%: $(STP_TEST_DIR)/%.c $(STP_TEST_DEPS) $(B)/lib/libstp-user.a
 	@mkdir -p $(@D)
@@ -31,4 +32,4 @@ $(STPT)/asan/limits_test: $(STP_TEST_DIR)/limits_test.c $(STP_TEST_DEPS) $(STP_C
 		$(STP_USER_SRCS) -pthread
 
 TESTSUITE_PROGRAMS += $(addprefix $(STPT)/,$(STP_TESTS)) $(addprefix $(STPT)/asan/,$(STP_TESTS)) \
-	$(STPT)/tsan/concurrency_test $(STPT)/tsan/shm_test
+	$(STPT)/tsan/concurrency_test $(STPT)/tsan/shm_test $(STPT)/tsan/slots_test

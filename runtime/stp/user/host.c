@@ -88,9 +88,17 @@ static pthread_key_t ctx_key;
 static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
 static __thread struct stp_context *my_ctx __attribute__((tls_model("initial-exec")));
 
+/* In a forked child the forking thread's context is a new thread's. */
+static void ctx_after_fork_child(void)
+{
+	if (my_ctx)
+		stp_context_after_fork(my_ctx);
+}
+
 static void ctx_make_key(void)
 {
 	pthread_key_create(&ctx_key, free);
+	pthread_atfork(NULL, NULL, ctx_after_fork_child);
 }
 
 struct stp_context *stp_host_context(void)
