@@ -176,6 +176,36 @@ static const struct floor_probe floor_probes4[] = {
 			floor_call(probes, (int)(i));                                         \
 	} while (0)
 
+/*
+ * The same with the dispatch done in the site, as marker sites do it on
+ * x86-64 in C: the site loads the probe array and calls each probe, one
+ * call and return per probe.  The array is read through a pointer the
+ * compiler cannot see through, as a site reads its marker's probes.
+ */
+static const struct floor_probe *volatile floor_site_probes1 = floor_probes1;
+static const struct floor_probe *volatile floor_site_probes4 = floor_probes4;
+
+#define FLOOR_SITE_DISPATCH(pp, i)                                                              \
+	do {                                                                                    \
+		if (__builtin_expect(__atomic_load_n(&floor_flag, __ATOMIC_RELAXED) != 0, 0)) { \
+			const struct floor_probe *p = (pp);                                     \
+                                                                                                \
+			do {                                                                    \
+				p->func(p->probe_private, (int)(i));                            \
+			} while ((++p)->func);                                                  \
+		}                                                                               \
+	} while (0)
+
+BENCH_CASE(case_floor1s)
+{
+	BENCH_LOOP(n, i, FLOOR_SITE_DISPATCH(floor_site_probes1, i));
+}
+
+BENCH_CASE(case_floor4s)
+{
+	BENCH_LOOP(n, i, FLOOR_SITE_DISPATCH(floor_site_probes4, i));
+}
+
 BENCH_CASE(case_floor1)
 {
 	BENCH_LOOP(n, i, FLOOR_SITE(floor_probes1, i));
@@ -227,6 +257,8 @@ enum case_id {
 	C_OLD4,
 	C_FLOOR1,
 	C_FLOOR4,
+	C_FLOOR1S,
+	C_FLOOR4S,
 	C_NOP8,
 	NCASES
 };
@@ -261,6 +293,8 @@ static struct bench_case cases[NCASES] = {
 	[C_OLD4] = CASE("old4", "2.6.24 va_list mux, 4 probes", case_old4, 1, 4),
 	[C_FLOOR1] = CASE("floor1", "floor: 2 calls, 1 probe", case_floor1, 1, 1),
 	[C_FLOOR4] = CASE("floor4", "floor: 5 calls, 4 probes", case_floor4, 1, 4),
+	[C_FLOOR1S] = CASE("floor1s", "floor: 1 call, 1 probe", case_floor1s, 1, 1),
+	[C_FLOOR4S] = CASE("floor4s", "floor: 4 calls, 4 probes", case_floor4s, 1, 4),
 	[C_NOP8] = CASE("nop8", "floor: 8 nop5 (jump-label) sites", case_nop8, 8, 0),
 };
 
@@ -596,7 +630,7 @@ int main(int argc, char **argv)
 	verdict(C_ARMED1, "armed, 1 probe: over empty loop", TARGET_ARMED1_NS, 0, 0);
 	verdict(C_ARMED4, "armed, 4 probes: over empty loop", TARGET_ARMED4_NS, 0, 0);
 	printf("for comparison (not targets):\n");
-	for (k = C_ARMED1; k <= C_FLOOR4; k++) {
+	for (k = C_ARMED1; k <= C_FLOOR4S; k++) {
 		if (cases[k].skip)
 			continue;
 		s = paired(k, 0, 0);

@@ -164,6 +164,40 @@ MARKER_API __MARKER_NOPLT void __marker_probe_argv(const struct marker *m, void 
 						   const void *argv);
 MARKER_API __MARKER_NOPLT void __marker_probe_argi(const struct marker *m, void *call_private,
 						   const void *argv);
+
+/*
+ * What a site needs to call its probes itself (__marker_dispatch below):
+ * libmarkers' per-thread state, initial-exec so that a site reads it with
+ * one GOT load and %fs-relative loads, in programs and in -fPIC libraries.
+ * reader points at this thread's liburcu-bp reader pointer (its own TLS
+ * variable, NULL until liburcu-bp has registered the thread and again once
+ * the thread has left it at exit); it is set only when liburcu-bp's read
+ * side needs no fence (membarrier(2)).  gp_ctr points at liburcu-bp's
+ * grace-period counter.  A reader begins with its nesting count
+ * (__MARKER_RCU_NEST_MASK, liburcu-bp's URCU_BP_GP_CTR_NEST_MASK; libmarkers
+ * checks that they agree).  Nothing here needs liburcu's headers.
+ */
+struct __marker_rcu_reader {
+	unsigned long ctr;
+};
+
+struct __marker_thread {
+	struct __marker_rcu_reader *const *reader;
+	const unsigned long *gp_ctr;
+};
+
+MARKER_API extern __thread struct __marker_thread __marker_thread
+	__attribute__((tls_model("initial-exec")));
+#define __MARKER_RCU_NEST_MASK ((1UL << (sizeof(long) * 4)) - 1)
+#define __MARKER_RCU_COUNT 1UL
+
+/* A va_list as the x86-64 psABI lays it out (3.5.7; libmarkers checks it). */
+struct __marker_va_tag {
+	unsigned int gp_offset;
+	unsigned int fp_offset;
+	const void *overflow_arg_area;
+	const void *reg_save_area;
+};
 #endif
 MARKER_API void __markers_register_object(struct marker *start, struct marker *stop);
 MARKER_API void __markers_unregister_object(struct marker *start, struct marker *stop);
@@ -355,12 +389,13 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
  * How the armed path hands the arguments to the runtime.  In C on x86-64
  * (__MARKER_ARGV_ABI) the site stores them in a struct of 8-byte slots, each
  * promoted as a variadic call would (the integer promotions happened in
- * __MARKER_T; float becomes double here), and calls __marker_probe_argi
- * when no argument is floating-point (a constant, so only one call is
- * compiled in) or __marker_probe_argv: no register spills in the callee,
- * and for argi the va_arg branch probes expect (bench/README.md).
- * Elsewhere, and in C++ (no _Generic), it is the variadic __marker_probe_cb.
- * STAPMARK_NO_ARGV forces the variadic call.
+ * __MARKER_T; float becomes double here) and hands probes va_lists over
+ * them: "argi" when no argument is floating-point (a constant, so only one
+ * form is compiled in), the va_arg branch probes expect, or "argv".  Usually
+ * the site calls the probes itself (__marker_dispatch); otherwise it calls
+ * __marker_probe_argi or __marker_probe_argv in libmarkers, which do the
+ * same (bench/README.md).  Elsewhere, and in C++ (no _Generic), it is the
+ * variadic __marker_probe_cb.  STAPMARK_NO_ARGV forces the variadic call.
  */
 #if defined(__MARKER_ARGV_ABI) && !defined(__cplusplus) && !defined(STAPMARK_NO_ARGV)
 #define __MARKER_VA_PROMOTE(x) \
@@ -392,17 +427,88 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
 #define __MARKER_INIT_11 __MARKER_INIT_10, __marker_a11
 #define __MARKER_INIT_12 __MARKER_INIT_11, __marker_a12
 #define __MARKER_CALL(mark, call_private, n) __MARKER_CAT(__MARKER_CALL_, n)(mark, call_private, n)
-#define __MARKER_CALL_0(mark, call_private, n) __marker_probe_argi(&(mark), call_private, 0)
-#define __MARKER_CALL_N(mark, call_private, n)                                      \
-	do {                                                                        \
-		struct {                                                            \
-			__MARKER_CAT(__MARKER_SLOTS_, n)                            \
-		} __marker_argv = {__MARKER_CAT(__MARKER_INIT_, n)};                \
-		if ((__MARKER_CAT(__MARKER_NFP_, n)) == 0)                          \
-			__marker_probe_argi(&(mark), call_private, &__marker_argv); \
-		else                                                                \
-			__marker_probe_argv(&(mark), call_private, &__marker_argv); \
+#define __MARKER_CALL_0(mark, call_private, n) __marker_dispatch(&(mark), call_private, 0, 0)
+#define __MARKER_CALL_N(mark, call_private, n)                            \
+	do {                                                              \
+		struct {                                                  \
+			__MARKER_CAT(__MARKER_SLOTS_, n)                  \
+		} __marker_argv = {__MARKER_CAT(__MARKER_INIT_, n)};      \
+		__marker_dispatch(&(mark), call_private, &__marker_argv,  \
+				  (__MARKER_CAT(__MARKER_NFP_, n)) != 0); \
 	} while (0)
+
+#if defined(__SANITIZE_THREAD__)
+#define __MARKER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define __MARKER_TSAN 1
+#endif
+#endif
+
+/*
+ * The armed path proper.  The common case is dispatched right here, one
+ * call per probe: this thread is registered with liburcu-bp, whose read
+ * side needs no fence, and no marker is running on it (nesting count 0).
+ * The site then takes the read side as urcu_bp_read_lock() would, calls
+ * each probe with a fresh va_list over its argument slots (argi: slots 0-5
+ * as the register save area, the rest as the stack; argv, when an argument
+ * is floating-point: all as the stack) and leaves the read side.  Doing it
+ * in the site saves the call into libmarkers and its register saves, about
+ * half of an armed marker's cost (bench/README.md).  Anything else (a
+ * thread's first marker, a marker fired inside a probe or a signal handler
+ * interrupting one, the nesting limit, no membarrier) goes to libmarkers,
+ * which handles it as before.  STAPMARK_NO_INLINE_DISPATCH, and
+ * ThreadSanitizer (which cannot see the ordering membarrier gives), make
+ * every event go to libmarkers.
+ */
+static __inline__ __attribute__((__always_inline__)) void
+__marker_dispatch(const struct marker *m, void *call_private, const void *argv, int fp)
+{
+#if !defined(STAPMARK_NO_INLINE_DISPATCH) && !defined(__MARKER_TSAN)
+	struct __marker_rcu_reader *const *slot = __marker_thread.reader;
+	struct __marker_rcu_reader *r;
+
+	if (__builtin_expect(
+		    slot != (void *)0 && (r = *slot) != (void *)0 &&
+			    !(__atomic_load_n(&r->ctr, __ATOMIC_RELAXED) & __MARKER_RCU_NEST_MASK),
+		    1)) {
+		const struct marker_probe_closure *p;
+
+		/* Outermost reader: the current phase with a count of one.  The
+		 * writer's membarrier(2) orders this store before our reads. */
+		__atomic_store_n(&r->ctr, __atomic_load_n(__marker_thread.gp_ctr, __ATOMIC_RELAXED),
+				 __ATOMIC_RELAXED);
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		p = __atomic_load_n(&m->probes, __ATOMIC_ACQUIRE);
+		if (__builtin_expect(p != (void *)0, 1)) {
+			const char *format = m->format;
+
+			do {
+				struct __marker_va_tag t;
+				va_list args;
+
+				t.gp_offset = fp ? 48 : 0;
+				t.fp_offset = 176;
+				t.overflow_arg_area =
+					fp ? argv : (const void *)((__UINTPTR_TYPE__)argv + 48);
+				t.reg_save_area = fp ? (const void *)0 : argv;
+				__builtin_memcpy(args, &t, sizeof(t));
+				p->func(p->probe_private, call_private, format, &args);
+			} while ((++p)->func);
+		}
+		__atomic_signal_fence(__ATOMIC_SEQ_CST);
+		__atomic_store_n(&r->ctr,
+				 __atomic_load_n(&r->ctr, __ATOMIC_RELAXED) - __MARKER_RCU_COUNT,
+				 __ATOMIC_RELAXED);
+		return;
+	}
+#endif
+	if (fp)
+		__marker_probe_argv(m, call_private, argv);
+	else
+		__marker_probe_argi(m, call_private, argv);
+}
+
 /* The number of floating-point arguments, a constant. */
 #define __MARKER_ISFP(i) \
 	_Generic(__marker_a##i, float : 1, double : 1, long double : 1, default : 0)

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The fast path of an armed marker: a site calls one of the entry points
- * below with its arguments; they call the probes under the RCU read side.
- * One probe is called straight (no loop); several are called in
- * registration order, each with a fresh va_list.
+ * The armed path of a marker in the runtime: a site calls one of the entry
+ * points below with its arguments; they call the probes under the RCU read
+ * side, in registration order, each with a fresh va_list.  (In user space,
+ * C sites on x86-64 call the probes themselves in the common case and come
+ * here for the rest: a thread's first event, nesting, signal handlers;
+ * see __marker_dispatch in marker.h.)
  *
  * Two entry points, one behaviour:
  *  - __marker_probe_cb(m, call_private, ...): variadic, works everywhere.

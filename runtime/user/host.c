@@ -20,6 +20,31 @@ int marker_urcu_fast;
 char marker_tsan_grace;
 #endif
 
+#ifdef __MARKER_ARGV_ABI
+/*
+ * What sites read to dispatch by themselves (marker.h, __marker_dispatch):
+ * the address of liburcu-bp's reader pointer of this thread, which
+ * liburcu-bp clears when the thread leaves it at exit, so a site never
+ * uses a reader record that is gone, and its grace-period counter.
+ */
+__thread struct __marker_thread __marker_thread;
+
+_Static_assert(offsetof(struct urcu_bp_reader, ctr) == 0, "marker.h: reader count first");
+_Static_assert(__MARKER_RCU_NEST_MASK == URCU_BP_GP_CTR_NEST_MASK, "marker.h: nesting mask");
+_Static_assert(__MARKER_RCU_COUNT == URCU_BP_GP_COUNT, "marker.h: nesting count unit");
+
+/* Called with the thread registered and liburcu-bp using membarrier(2). */
+static void publish_thread_state(void)
+{
+	__marker_thread.gp_ctr = &urcu_bp_gp.ctr;
+	/* A signal handler's site that sees reader set must see gp_ctr too. */
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	__atomic_store_n(&__marker_thread.reader,
+			 (struct __marker_rcu_reader *const *)&URCU_TLS(urcu_bp_reader),
+			 __ATOMIC_RELAXED);
+}
+#endif
+
 static pthread_mutex_t registry_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 static void (*log_handler)(const char *message);
@@ -142,6 +167,11 @@ int host_dispatch_enter_slow(struct host_dispatch *d)
 	 * the flag never changes afterwards. */
 	if (urcu_bp_has_sys_membarrier && !__atomic_load_n(&marker_urcu_fast, __ATOMIC_RELAXED))
 		__atomic_store_n(&marker_urcu_fast, 1, __ATOMIC_RELAXED);
+#ifdef __MARKER_ARGV_ABI
+	if (__atomic_load_n(&marker_urcu_fast, __ATOMIC_RELAXED) &&
+	    !__atomic_load_n(&__marker_thread.reader, __ATOMIC_RELAXED))
+		publish_thread_state();
+#endif
 	ctr = __atomic_load_n(&r->ctr, __ATOMIC_RELAXED);
 	if ((ctr & URCU_BP_GP_CTR_NEST_MASK) >= MARKER_MAX_NESTING)
 		return 0;

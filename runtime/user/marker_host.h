@@ -117,18 +117,11 @@ static inline void host_dispatch_exit(struct host_dispatch *d)
  */
 #define MARKER_HAVE_ARGV 1
 
-struct host_va_tag {
-	unsigned int gp_offset;
-	unsigned int fp_offset;
-	void *overflow_arg_area;
-	void *reg_save_area;
-};
-
-_Static_assert(sizeof(va_list) == sizeof(struct host_va_tag), "x86-64 va_list layout");
+_Static_assert(sizeof(va_list) == sizeof(struct __marker_va_tag), "x86-64 va_list layout");
 
 static inline void host_va_from_argv(va_list ap, const void *argv)
 {
-	struct host_va_tag t = {48, 176, (void *)argv, NULL};
+	struct __marker_va_tag t = {48, 176, argv, NULL};
 
 	memcpy(ap, &t, sizeof(t));
 }
@@ -142,7 +135,7 @@ static inline void host_va_from_argv(va_list ap, const void *argv)
  */
 static inline void host_va_from_argi(va_list ap, const void *argv)
 {
-	struct host_va_tag t = {0, 176, (char *)argv + 48, (void *)argv};
+	struct __marker_va_tag t = {0, 176, (const char *)argv + 48, argv};
 
 	memcpy(ap, &t, sizeof(t));
 }

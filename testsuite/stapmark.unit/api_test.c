@@ -4,9 +4,13 @@
  * unregister, arm and disarm; refcounted arming; probe order and removal;
  * format mismatch; argument passing for every kind of conversion;
  * call_private; DEFINE_MARKER; marker_enabled; arguments evaluated only when
- * on and only once; the nesting bound; listing with marker_for_each.
+ * on and only once; the nesting bound; listing with marker_for_each; a
+ * signal handler firing a marker inside a probe, and a thread firing one
+ * after liburcu-bp has let it go at exit.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +125,105 @@ static void nest_probe(void *pp, void *cp, const char *fmt, va_list *args)
 static void fire_nest(int depth)
 {
 	trace_mark(api_nest, "depth %d", depth);
+}
+
+/* A signal handler firing the marker whose probe it interrupted. */
+static int sig_calls, sig_depth_seen;
+static void fire_sig(int depth);
+static void sig_handler(int sig)
+{
+	(void)sig;
+	fire_sig(1);
+}
+
+static void sig_probe(void *pp, void *cp, const char *fmt, va_list *args)
+{
+	int depth = va_arg(*args, int);
+
+	(void)pp;
+	(void)cp;
+	(void)fmt;
+	sig_calls++;
+	sig_depth_seen |= 1 << depth;
+	if (depth == 0)
+		raise(SIGUSR1);
+}
+
+static void fire_sig(int depth)
+{
+	trace_mark(api_signal, "depth %d", depth);
+}
+
+/* A thread's last markers, fired from a thread-specific-data destructor. */
+static pthread_key_t exit_key;
+static int exit_calls, exit_reader_gone = -1;
+static void exit_probe(void *pp, void *cp, const char *fmt, va_list *args)
+{
+	(void)pp;
+	(void)cp;
+	(void)fmt;
+	(void)va_arg(*args, int);
+	__atomic_add_fetch(&exit_calls, 1, __ATOMIC_RELAXED);
+}
+
+static void fire_exit(int n)
+{
+	trace_mark(api_thread_exit, "n %d", n);
+}
+
+static void exit_destructor(void *arg)
+{
+	(void)arg;
+#ifdef __MARKER_ARGV_ABI
+	/* Our key was created after liburcu-bp's, so its destructor has run:
+	 * the site must not find a reader record any more. */
+	exit_reader_gone = !__marker_thread.reader || !*__marker_thread.reader;
+#endif
+	fire_exit(2);
+}
+
+static void *exit_thread(void *arg)
+{
+	(void)arg;
+	fire_exit(1);
+	pthread_setspecific(exit_key, &exit_key);
+	return NULL;
+}
+
+static void test_signal_and_exit(void)
+{
+	struct sigaction sa;
+	pthread_t t;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = sig_handler;
+	sigaction(SIGUSR1, &sa, NULL);
+	marker_probe_register("api_signal", "depth %d", sig_probe, NULL);
+	marker_arm("api_signal");
+	fire_sig(0);
+	CHECK_EQ(sig_calls, 2, "a signal handler fires a marker inside its probe");
+	CHECK_EQ(sig_depth_seen, 3, "both events reach the probe");
+	fire_sig(2);
+	CHECK_EQ(sig_calls, 3, "and the thread dispatches normally afterwards");
+	marker_probe_unregister("api_signal", sig_probe, NULL);
+	marker_disarm("api_signal");
+	marker_synchronize_unregister();
+	signal(SIGUSR1, SIG_DFL);
+
+	pthread_key_create(&exit_key, exit_destructor);
+	marker_probe_register("api_thread_exit", "n %d", exit_probe, NULL);
+	marker_arm("api_thread_exit");
+	pthread_create(&t, NULL, exit_thread, NULL);
+	pthread_join(t, NULL);
+	CHECK_EQ(exit_calls, 2, "a marker fired while a thread exits reaches the probe");
+#ifdef __MARKER_ARGV_ABI
+	CHECK_EQ(exit_reader_gone, 1, "a site sees that liburcu-bp let the exiting thread go");
+#endif
+	marker_probe_unregister("api_thread_exit", exit_probe, NULL);
+	marker_disarm("api_thread_exit");
+	marker_synchronize_unregister();
+	CHECK(1, "grace periods still end after the exited thread's markers");
+	pthread_key_delete(exit_key);
 }
 
 struct listing {
@@ -375,6 +478,7 @@ int main(void)
 	test_mismatch();
 	test_types();
 	test_misc();
+	test_signal_and_exit();
 	test_listing();
 	return UNIT_EXIT();
 }

@@ -23,6 +23,12 @@ $(UT)/tsan/%: $(UNIT_DIR)/%.c $(UNIT_DEPS) $(B)/tsan/lib/libmarkers.so
 	$(CC) $(TEST_CFLAGS) $(SANITIZE_TSAN) -o $@ $< runtime/core/format.c -L$(B)/tsan/lib -lmarkers \
 		-Wl,-rpath,$(ABS_B)/tsan/lib -pthread -ldl
 
+# The same argument checks with every event going through libmarkers'
+# __marker_probe_argi/argv instead of the site's own dispatch.
+$(UT)/argv_test_ool: $(UNIT_DIR)/argv_test.c runtime/core/format.c $(UNIT_DEPS) $(B)/lib/libmarkers.so
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -DSTAPMARK_NO_INLINE_DISPATCH -o $@ $< runtime/core/format.c $(TEST_LIBS)
+
 $(UT)/libdlmark.so: $(UNIT_DIR)/dlmark_lib.c include/stapmark/marker.h $(B)/lib/libmarkers.so
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -fPIC -shared -o $@ $< $(TEST_LIBS)
@@ -30,4 +36,5 @@ $(UT)/libdlmark.so: $(UNIT_DIR)/dlmark_lib.c include/stapmark/marker.h $(B)/lib/
 TESTSUITE_PROGRAMS += $(UT)/format_test $(UT)/api_test $(UT)/dlopen_test $(UT)/libdlmark.so \
 	$(UT)/process_test $(UT)/stress_test $(UT)/asan/stress_test $(UT)/tsan/stress_test \
 	$(UT)/asan/api_test $(UT)/asan/process_test $(UT)/argv_test $(UT)/asan/argv_test \
+	$(UT)/argv_test_ool \
 	$(UT)/sdt_prog $(UT)/fault_test
