@@ -2,8 +2,8 @@
 # Built three times: normal (build/lib), and with AddressSanitizer+UBSan
 # (build/asan/lib) and ThreadSanitizer (build/tsan/lib) for the stress tests.
 MARKERS_SRCS := runtime/core/format.c runtime/core/registry.c runtime/core/dispatch.c \
-	runtime/user/host.c runtime/user/control.c runtime/user/fault.c
-MARKERS_HDRS := include/stapmark/marker.h $(wildcard runtime/core/*.h runtime/user/*.h)
+	runtime/user/host.c runtime/user/control.c runtime/user/fault.c runtime/user/uprobe.c
+MARKERS_HDRS := include/stapmark/marker.h include/stapmark/uprobe.h $(wildcard runtime/core/*.h runtime/user/*.h)
 MARKERS_CFLAGS = $(BASE_CFLAGS) $(URCU_CFLAGS) -Iruntime/user -fPIC -fvisibility=hidden \
 	-ftls-model=initial-exec
 MARKERS_LIBS = $(URCU_LIBS) -lpthread -ldl
@@ -55,7 +55,7 @@ install-libmarkers: libmarkers
 	install -m 755 $(B)/lib/libmarkers.so.$(MARKERS_SOVERSION) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libmarkers.so.$(MARKERS_SOVERSION) $(DESTDIR)$(PREFIX)/lib/libmarkers.so
 	install -m 644 $(B)/lib/libmarkers.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 644 include/stapmark/marker.h $(DESTDIR)$(PREFIX)/include/stapmark/
+	install -m 644 include/stapmark/marker.h include/stapmark/uprobe.h $(DESTDIR)$(PREFIX)/include/stapmark/
 	sed -e 's|@prefix@|$(PREFIX)|' -e 's|@includedir@|$${prefix}/include|' \
 		-e 's|@libdir@|$${prefix}/lib|' runtime/user/libmarkers.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/libmarkers.pc

@@ -1,7 +1,7 @@
 # C unit tests of the marker core and libmarkers (testsuite/stapmark.unit).
 UNIT_DIR := testsuite/stapmark.unit
 UT := $(TB)/unit
-UNIT_DEPS := testsuite/lib/unit.h $(UNIT_DIR)/va_render.h include/stapmark/marker.h \
+UNIT_DEPS := testsuite/lib/unit.h $(UNIT_DIR)/va_render.h include/stapmark/marker.h include/stapmark/uprobe.h \
 	runtime/core/format.h
 
 $(UT)/format_test: $(UNIT_DIR)/format_test.c runtime/core/format.c $(UNIT_DEPS)
@@ -37,4 +37,4 @@ TESTSUITE_PROGRAMS += $(UT)/format_test $(UT)/api_test $(UT)/dlopen_test $(UT)/l
 	$(UT)/process_test $(UT)/stress_test $(UT)/asan/stress_test $(UT)/tsan/stress_test \
 	$(UT)/asan/api_test $(UT)/asan/process_test $(UT)/argv_test $(UT)/asan/argv_test \
 	$(UT)/argv_test_ool \
-	$(UT)/sdt_prog $(UT)/fault_test
+	$(UT)/sdt_prog $(UT)/fault_test $(UT)/uprobe_test
