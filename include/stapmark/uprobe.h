@@ -11,10 +11,11 @@
  * the hit.  A hit costs a trap and a signal (microseconds), where a marker
  * costs a call: use markers where the code can carry them.
  *
- * Threads created after registration by a thread that was covered are
- * covered too; forked children and exec'd programs are not.  A hit inside a
- * probe handler on the same thread is dropped (counted by
- * marker_uprobe_dropped).
+ * The threads running at registration are covered; a thread created later
+ * is covered once it calls marker_uprobe_cover_self() (stapmark's probe
+ * modules, preloaded for -c, do it for every pthread_create).  Forked
+ * children and exec'd programs are not covered.  A hit inside a probe
+ * handler on the same thread is dropped (counted by marker_uprobe_dropped).
  */
 #ifndef STAPMARK_UPROBE_H
 #define STAPMARK_UPROBE_H
@@ -42,6 +43,10 @@ marker_uprobe_register(const char *path, unsigned long offset, int retprobe,
 
 /* Stop the probe; when this returns no thread runs it any more. */
 __attribute__((visibility("default"))) void marker_uprobe_unregister(struct marker_uprobe *u);
+
+/* Cover the calling thread with every registered probe (a new thread,
+ * before it runs its code).  Cheap when no probe is registered. */
+__attribute__((visibility("default"))) void marker_uprobe_cover_self(void);
 
 /* Hits dropped because they came inside a probe handler of the same thread. */
 __attribute__((visibility("default"))) unsigned long marker_uprobe_dropped(void);

@@ -13,6 +13,10 @@
  * Probes are published under the RCU read side like marker probes; the
  * cookie carries a generation so that a late signal of a removed probe
  * never runs a newer probe that reuses its slot.
+ *
+ * All probes on one function (file, offset, entry or return) share one
+ * set of events and are called in turn from one signal: SIGTRAP is not a
+ * queued signal, so two events hit by one instruction would deliver one.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -37,23 +41,35 @@
  * si_code 6, and the data is the first word after si_addr. */
 #define SI_TRAP_PERF 6
 
-struct marker_uprobe {
-	marker_uprobe_func *probe;
-	void *probe_private;
+/* One function's events and the probes on it (NULL-terminated, RCU). */
+struct uprobe_site {
+	char *path;
+	unsigned long offset;
+	int retprobe;
 	uint32_t id;
 	uint16_t gen;
 	int nfds;
 	int *fds;
 	pid_t *tids;
+	struct marker_uprobe **probes;
+	int nprobes;
+	int pmu_type, pmu_retbit;
 };
 
-static struct marker_uprobe *table[MAX_UPROBES];
+struct marker_uprobe {
+	marker_uprobe_func *probe;
+	void *probe_private;
+	struct uprobe_site *site;
+};
+
+static struct uprobe_site *table[MAX_UPROBES];
 static uint16_t generation[MAX_UPROBES];
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t trap_once = PTHREAD_ONCE_INIT;
 static int trap_state; /* 1 installed, -1 failed */
 static struct sigaction prev_trap;
 static unsigned long dropped;
+static int nsites; /* sites in the table: cover_self has work */
 /* This thread runs a uprobe handler: a hit inside it is dropped. */
 static __thread int in_handler __attribute__((tls_model("initial-exec")));
 
@@ -84,7 +100,7 @@ static void chain(int sig, siginfo_t *si, void *uc)
 static void on_trap(int sig, siginfo_t *si, void *uc)
 {
 	struct host_dispatch d;
-	struct marker_uprobe *u;
+	struct uprobe_site *s;
 	uint64_t data;
 
 	if (si->si_code != SI_TRAP_PERF || (data = perf_data(si)) >> 48 != COOKIE_MAGIC) {
@@ -100,15 +116,26 @@ static void on_trap(int sig, siginfo_t *si, void *uc)
 	in_handler = 1;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	if (host_dispatch_enter(&d)) {
-		u = host_dereference(table[(uint32_t)data]);
-		if (u && u->gen == (uint16_t)(data >> 32))
-			u->probe(u->probe_private, uc);
+		s = host_dereference(table[(uint32_t)data]);
+		if (s && s->gen == (uint16_t)(data >> 32)) {
+			struct marker_uprobe **p = host_dereference(s->probes);
+
+			for (; p && *p; p++)
+				(*p)->probe((*p)->probe_private, uc);
+		}
 		host_dispatch_exit(&d);
 	} else {
 		__atomic_add_fetch(&dropped, 1, __ATOMIC_RELAXED);
 	}
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	in_handler = 0;
+}
+
+/* What a probe that could not be taken out of its array becomes. */
+static void marker_uprobe_ignore(void *probe_private, void *ucontext)
+{
+	(void)probe_private;
+	(void)ucontext;
 }
 
 static void install(void)
@@ -154,7 +181,7 @@ static int open_event(struct perf_event_attr *attr, pid_t tid)
 	return fd < 0 ? -errno : (int)fd;
 }
 
-static int covered(const struct marker_uprobe *u, pid_t tid)
+static int covered(const struct uprobe_site *u, pid_t tid)
 {
 	for (int i = 0; i < u->nfds; i++)
 		if (u->tids[i] == tid)
@@ -162,9 +189,27 @@ static int covered(const struct marker_uprobe *u, pid_t tid)
 	return 0;
 }
 
+/* Keep fd, thread tid's event for u; 0 or -ENOMEM. */
+static int add_event(struct uprobe_site *u, int fd, pid_t tid)
+{
+	int *fds = realloc(u->fds, sizeof(int) * (size_t)(u->nfds + 1));
+	pid_t *tids;
+
+	if (!fds)
+		return -ENOMEM;
+	u->fds = fds;
+	tids = realloc(u->tids, sizeof(pid_t) * (size_t)(u->nfds + 1));
+	if (!tids)
+		return -ENOMEM;
+	u->tids = tids;
+	u->fds[u->nfds] = fd;
+	u->tids[u->nfds++] = tid;
+	return 0;
+}
+
 /* One pass over the process's threads: open an event on each one not yet
  * covered.  Returns how many were opened, or -errno. */
-static int cover_threads(struct marker_uprobe *u, struct perf_event_attr *attr)
+static int cover_threads(struct uprobe_site *u, struct perf_event_attr *attr)
 {
 	DIR *dir = opendir("/proc/self/task");
 	struct dirent *de;
@@ -185,26 +230,18 @@ static int cover_threads(struct marker_uprobe *u, struct perf_event_attr *attr)
 			err = fd;
 			break;
 		}
-		int *fds = realloc(u->fds, sizeof(int) * (size_t)(u->nfds + 1));
-		pid_t *tids = fds ? realloc(u->tids, sizeof(pid_t) * (size_t)(u->nfds + 1)) : NULL;
-
-		if (fds)
-			u->fds = fds;
-		if (!tids) {
+		if (add_event(u, fd, tid) < 0) {
 			close(fd);
 			err = -ENOMEM;
 			break;
 		}
-		u->tids = tids;
-		u->fds[u->nfds] = fd;
-		u->tids[u->nfds++] = tid;
 		opened++;
 	}
 	closedir(dir);
 	return err ? err : opened;
 }
 
-static void close_events(struct marker_uprobe *u)
+static void close_events(struct uprobe_site *u)
 {
 	for (int i = 0; i < u->nfds; i++)
 		close(u->fds[i]);
@@ -215,13 +252,78 @@ static void close_events(struct marker_uprobe *u)
 	u->nfds = 0;
 }
 
+/* The event every thread of the process gets for site s. */
+static void site_attr(const struct uprobe_site *s, struct perf_event_attr *attr)
+{
+	memset(attr, 0, sizeof(*attr));
+	attr->size = sizeof(*attr);
+	attr->type = (uint32_t)s->pmu_type;
+	attr->config = s->retprobe ? 1ull << s->pmu_retbit : 0;
+	attr->config1 = (uint64_t)(uintptr_t)s->path; /* uprobe_path */
+	attr->config2 = s->offset; /* probe_offset */
+	attr->sample_period = 1;
+	attr->sigtrap = 1;
+	attr->remove_on_exec = 1; /* sigtrap requires it */
+	attr->sig_data = COOKIE(s->gen, s->id);
+	/* No inherit: on this kernel (6.18), once a thread that inherited a
+	 * sigtrap event exits, the parent event never signals again.  Threads
+	 * created later cover themselves (marker_uprobe_cover_self). */
+	attr->exclude_kernel = 1;
+	attr->exclude_hv = 1;
+}
+
+/* Events on every thread of the process for s; 0 or -errno. */
+static int open_site(struct uprobe_site *s)
+{
+	struct perf_event_attr attr;
+	int err = 0;
+
+	site_attr(s, &attr);
+	/* Until a pass over the threads finds none uncovered (a thread being
+	 * created while we look). */
+	for (int pass = 0; pass < 16; pass++) {
+		err = cover_threads(s, &attr);
+		if (err <= 0)
+			break;
+	}
+	if (err < 0 || !s->nfds) {
+		close_events(s);
+		return err < 0 ? err : -ESRCH;
+	}
+	return 0;
+}
+
+/* The probes of s with p added (or removed, when add is 0), as a new
+ * NULL-terminated array; NULL when out of memory. */
+static struct marker_uprobe **probes_with(struct uprobe_site *s, struct marker_uprobe *p, int add)
+{
+	struct marker_uprobe **v = calloc((size_t)s->nprobes + 2, sizeof(*v));
+	int n = 0;
+
+	if (!v)
+		return NULL;
+	for (int i = 0; i < s->nprobes; i++)
+		if (s->probes[i] != p)
+			v[n++] = s->probes[i];
+	if (add)
+		v[n++] = p;
+	return v;
+}
+
+static void free_site(struct uprobe_site *s)
+{
+	free(s->probes);
+	free(s->path);
+	free(s);
+}
+
 int marker_uprobe_register(const char *path, unsigned long offset, int retprobe,
 			   marker_uprobe_func *probe, void *probe_private,
 			   struct marker_uprobe **out)
 {
-	struct perf_event_attr attr;
-	struct marker_uprobe *u;
-	int type, retbit, err, id;
+	struct marker_uprobe *u, **old, **probes;
+	struct uprobe_site *s = NULL;
+	int type, retbit, err, id, free_id = -1;
 
 	if (!path || !probe || !out)
 		return -EINVAL;
@@ -238,64 +340,121 @@ int marker_uprobe_register(const char *path, unsigned long offset, int retprobe,
 	u->probe_private = probe_private;
 
 	pthread_mutex_lock(&table_lock);
-	for (id = 0; id < MAX_UPROBES && table[id]; id++)
-		;
-	if (id == MAX_UPROBES) {
-		pthread_mutex_unlock(&table_lock);
-		free(u);
-		return -ENOSPC;
-	}
-	u->id = (uint32_t)id;
-	u->gen = ++generation[id];
-	/* Published before any event exists: the first hit finds it. */
-	host_assign(table[id], u);
-
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	attr.type = (uint32_t)type;
-	attr.config = retprobe ? 1ull << retbit : 0;
-	attr.config1 = (uint64_t)(uintptr_t)path; /* uprobe_path */
-	attr.config2 = offset; /* probe_offset */
-	attr.sample_period = 1;
-	attr.sigtrap = 1;
-	attr.remove_on_exec = 1; /* sigtrap requires it */
-	attr.sig_data = COOKIE(u->gen, id);
-	/* Threads a covered thread creates later are covered (not forks). */
-	attr.inherit = 1;
-	attr.inherit_thread = 1;
-	attr.exclude_kernel = 1;
-	attr.exclude_hv = 1;
-	/* Until a pass over the threads finds none uncovered (a thread being
-	 * created by an uncovered one while we look). */
-	for (int pass = 0; pass < 16; pass++) {
-		err = cover_threads(u, &attr);
-		if (err <= 0)
+	for (id = 0; id < MAX_UPROBES; id++) {
+		if (!table[id]) {
+			if (free_id < 0)
+				free_id = id;
+		} else if (table[id]->offset == offset && table[id]->retprobe == !!retprobe &&
+			   !strcmp(table[id]->path, path)) {
+			s = table[id];
 			break;
+		}
 	}
-	if (err < 0 || !u->nfds) {
-		host_assign(table[id], NULL);
+	if (!s) {
+		err = free_id < 0 ? -ENOSPC : -ENOMEM;
+		s = free_id < 0 ? NULL : calloc(1, sizeof(*s));
+		if (s && !(s->path = strdup(path))) {
+			free(s);
+			s = NULL;
+		}
+		if (s) {
+			s->offset = offset;
+			s->retprobe = !!retprobe;
+			s->id = (uint32_t)free_id;
+			s->gen = ++generation[free_id];
+			s->pmu_type = type;
+			s->pmu_retbit = retbit;
+			err = open_site(s);
+		}
+		if (err) {
+			pthread_mutex_unlock(&table_lock);
+			if (s)
+				free_site(s);
+			free(u);
+			return err;
+		}
+		/* No probe yet: a hit before the array below is published
+		 * finds none. */
+		host_assign(table[free_id], s);
+		__atomic_add_fetch(&nsites, 1, __ATOMIC_RELAXED);
+	}
+	probes = probes_with(s, u, 1);
+	if (!probes) {
 		pthread_mutex_unlock(&table_lock);
-		close_events(u);
-		host_synchronize();
 		free(u);
-		return err < 0 ? err : -ESRCH;
+		return -ENOMEM;
 	}
+	old = s->probes;
+	host_assign(s->probes, probes);
+	s->nprobes++;
+	u->site = s;
 	pthread_mutex_unlock(&table_lock);
+	host_synchronize(); /* nobody reads the old array any more */
+	free(old);
 	*out = u;
 	return 0;
 }
 
 void marker_uprobe_unregister(struct marker_uprobe *u)
 {
+	struct uprobe_site *s, *gone = NULL;
+	struct marker_uprobe **old, **probes;
+
 	if (!u)
 		return;
+	s = u->site;
 	pthread_mutex_lock(&table_lock);
-	close_events(u);
-	host_assign(table[u->id], NULL);
+	old = s->probes;
+	if (s->nprobes == 1) {
+		/* The last one: the events go, then the site. */
+		close_events(s);
+		host_assign(table[s->id], NULL);
+		__atomic_sub_fetch(&nsites, 1, __ATOMIC_RELAXED);
+		gone = s;
+		old = NULL; /* free_site frees it */
+	} else {
+		probes = probes_with(s, u, 0);
+		if (probes) {
+			host_assign(s->probes, probes);
+			s->nprobes--;
+		} else {
+			/* No memory for a smaller array: keep the probe's slot
+			 * but make it do nothing. */
+			old = NULL;
+			__atomic_store_n(&u->probe, marker_uprobe_ignore, __ATOMIC_RELAXED);
+		}
+	}
 	pthread_mutex_unlock(&table_lock);
-	/* Handlers that found it have left. */
+	/* Handlers that found the old array (or the site) have left. */
 	host_synchronize();
-	free(u);
+	if (old)
+		free(old);
+	if (gone)
+		free_site(gone);
+	if (old || gone)
+		free(u);
+}
+
+void marker_uprobe_cover_self(void)
+{
+	pid_t tid = (pid_t)syscall(SYS_gettid);
+
+	if (!__atomic_load_n(&nsites, __ATOMIC_RELAXED))
+		return;
+	pthread_mutex_lock(&table_lock);
+	for (int id = 0; id < MAX_UPROBES; id++) {
+		struct uprobe_site *s = table[id];
+		struct perf_event_attr attr;
+		int fd;
+
+		if (!s || covered(s, tid))
+			continue;
+		site_attr(s, &attr);
+		fd = open_event(&attr, 0);
+		if (fd >= 0 && add_event(s, fd, tid) < 0)
+			close(fd);
+	}
+	pthread_mutex_unlock(&table_lock);
 }
 
 unsigned long marker_uprobe_dropped(void)

@@ -2,7 +2,8 @@
 /*
  * Function probes through perf uprobes (stapmark/uprobe.h): entry and
  * return handlers see the registers of the hit, every thread is covered
- * (those that existed before and those created after), a probed function
+ * (those that existed before, and those created after that cover
+ * themselves), the main thread stays covered after they exit, a probed function
  * called by a handler is dropped rather than recursing, unregistering
  * stops the probe, and the program's own SIGTRAP handler still gets the
  * SIGTRAPs that are not ours.  UNTESTED where the kernel has no uprobe
@@ -32,7 +33,7 @@ __attribute__((noinline)) long probed_inner(long a)
 	return a;
 }
 
-static long entries, entry_arg_sum, return_sum, inner_hits, program_traps;
+static long entries, entry_arg_sum, return_sum, inner_hits, program_traps, second_entries;
 
 static void on_entry(void *priv, void *uc)
 {
@@ -41,6 +42,13 @@ static void on_entry(void *priv, void *uc)
 	(void)priv;
 	__atomic_add_fetch(&entries, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&entry_arg_sum, (long)u->uc_mcontext.gregs[REG_RDI], __ATOMIC_RELAXED);
+}
+
+static void on_second_entry(void *priv, void *uc)
+{
+	(void)priv;
+	(void)uc;
+	__atomic_add_fetch(&second_entries, 1, __ATOMIC_RELAXED);
 }
 
 static void on_return(void *priv, void *uc)
@@ -114,6 +122,7 @@ static void *early_thread(void *arg)
 static void *late_thread(void *arg)
 {
 	(void)arg;
+	marker_uprobe_cover_self(); /* what stapmark's pthread_create wrapper does */
 	for (int i = 0; i < 10; i++)
 		probed_add(2000, 2);
 	return NULL;
@@ -160,6 +169,22 @@ int main(void)
 	CHECK_EQ(entries, 120L, "a thread from before and one from after were covered");
 	CHECK_EQ(entry_arg_sum, 4950L + 10 * 1000 + 10 * 2000, "with their arguments");
 
+	/* Two probes on one function: one SIGTRAP (not a queued signal)
+	 * runs both. */
+	struct marker_uprobe *second;
+
+	CHECK_EQ(marker_uprobe_register(path, (unsigned long)off_add, 0, on_second_entry, NULL,
+					&second),
+		 0, "a second entry probe on the same function");
+	for (long i = 0; i < 3; i++)
+		probed_add(0, 0);
+	CHECK_EQ(entries, 123L, "the first probe still sees every call");
+	CHECK_EQ(second_entries, 3L, "and so does the second");
+	marker_uprobe_unregister(second);
+	probed_add(0, 0);
+	CHECK_EQ(entries, 124L, "the first stays when the second goes");
+	CHECK_EQ(second_entries, 3L, "the second is gone");
+
 	CHECK_EQ(marker_uprobe_register(path, (unsigned long)off_inner, 0, on_inner, (void *)7,
 					&inner),
 		 0, "probe on a function its own handler calls");
@@ -173,7 +198,7 @@ int main(void)
 	marker_uprobe_unregister(entry);
 	marker_uprobe_unregister(ret);
 	probed_add(5, 5);
-	CHECK_EQ(entries, 120L, "no entry hit after unregistering");
+	CHECK_EQ(entries, 124L, "no entry hit after unregistering");
 	CHECK_EQ(return_sum, 5050L + 10 * 1001 + 10 * 2002, "no return hit after unregistering");
 
 	raise(SIGTRAP);
