@@ -40,6 +40,8 @@ struct stp_context *stp_context_enter(struct stp_region *r, const char *probe_po
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	c->r = r;
 	c->probe_point = probe_point;
+	c->probe_func = (const char *)0;
+	c->uregs = (const void *)0;
 	c->last_stmt = (const char *)0;
 	c->last_error = (const char *)0;
 	c->nesting = 0;

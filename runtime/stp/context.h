@@ -50,6 +50,11 @@ struct stp_context {
 	unsigned int slot;
 	int slot_owned;
 	const char *probe_point; /* pp() */
+	/* Function probes: the function's name (probefunc()) and the registers
+	 * of the hit, as the host saved them (register(), uint_arg()...);
+	 * NULL elsewhere. */
+	const char *probe_func;
+	const void *uregs;
 	const char *last_stmt; /* "operator '/' at x.stp:3:9" */
 	const char *last_error; /* NULL while no error */
 	char error_buffer[MAXSTRINGLEN];

@@ -58,6 +58,17 @@ int64_t stp_host_cpu(void);
 /* The task's command name, NUL-terminated within size bytes. */
 void stp_host_execname(char *buf, size_t size);
 
+/*
+ * Registers a function probe's hit saved (the uregs its handler gets): by
+ * name ("rax", "rdi", "rip"...; 0 when the name is unknown here), the
+ * n-th integer argument at function entry (1-based; 0 when it is not in a
+ * register), the integer return value, and the instruction address.
+ */
+int stp_host_uregs_get(const void *uregs, const char *name, int64_t *out);
+int stp_host_uregs_arg(const void *uregs, int n, int64_t *out);
+int64_t stp_host_uregs_return(const void *uregs);
+int64_t stp_host_uregs_pc(const void *uregs);
+
 /* Output of one complete record (everything one handler printed, or one
  * print item when a handler prints more than a buffer holds) to the
  * script's output (stdout or -o FILE).  The host must not split it or

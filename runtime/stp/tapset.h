@@ -34,6 +34,13 @@ void stp_fn_execname(char *dst);
 const char *stp_fn_pp(struct stp_context *c);
 /* probefunc(): markers have no function; "" as stap gives when unknown. */
 void stp_fn_probefunc(struct stp_context *c, char *dst);
+/* Registers of a function probe's hit (errors elsewhere): register(name),
+ * the n-th integer argument narrowed to bits (32 or 64), the return value,
+ * the instruction address. */
+int stp_fn_register(struct stp_context *c, const char *name, int is_signed, int64_t *out);
+int stp_fn_arg(struct stp_context *c, int64_t n, int bits, int is_signed, int64_t *out);
+int stp_fn_returnval(struct stp_context *c, int64_t *out);
+int stp_fn_uaddr(struct stp_context *c, int64_t *out);
 int64_t stp_fn_target(struct stp_context *c);
 int64_t stp_fn_stp_pid(struct stp_context *c);
 /* randint(n): 0..n-1; "range too wide" above 1M. */

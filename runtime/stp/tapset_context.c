@@ -89,8 +89,60 @@ const char *stp_fn_pp(struct stp_context *c)
 
 void stp_fn_probefunc(struct stp_context *c, char *dst)
 {
-	(void)c;
-	dst[0] = '\0';
+	stp_strlcpy(dst, c->probe_func ? c->probe_func : "", MAXSTRINGLEN);
+}
+
+static int no_registers(struct stp_context *c)
+{
+	return stp_error(c, (const char *)0,
+			 "cannot access CPU registers in this context (only in function probes)");
+}
+
+/* Narrow a register's value as the *_arg and register functions ask:
+ * bits 32 or 64, signed or not. */
+static int64_t narrow(int64_t v, int bits, int is_signed)
+{
+	if (bits == 32)
+		return is_signed ? (int64_t)(int32_t)v : (int64_t)(uint32_t)v;
+	return v;
+}
+
+int stp_fn_register(struct stp_context *c, const char *name, int is_signed, int64_t *out)
+{
+	if (!c->uregs)
+		return no_registers(c);
+	if (!stp_host_uregs_get(c->uregs, name, out))
+		return stp_errorf(c, "unknown register '%s'", name);
+	(void)is_signed; /* the named registers here are all 64-bit */
+	return 0;
+}
+
+int stp_fn_arg(struct stp_context *c, int64_t n, int bits, int is_signed, int64_t *out)
+{
+	int64_t v;
+
+	if (!c->uregs)
+		return no_registers(c);
+	if (n < 1 || n > 32 || !stp_host_uregs_arg(c->uregs, (int)n, &v))
+		return stp_errorf(c, "argument %lld is not in a register", (long long)n);
+	*out = narrow(v, bits, is_signed);
+	return 0;
+}
+
+int stp_fn_returnval(struct stp_context *c, int64_t *out)
+{
+	if (!c->uregs)
+		return no_registers(c);
+	*out = stp_host_uregs_return(c->uregs);
+	return 0;
+}
+
+int stp_fn_uaddr(struct stp_context *c, int64_t *out)
+{
+	if (!c->uregs)
+		return no_registers(c);
+	*out = stp_host_uregs_pc(c->uregs);
+	return 0;
 }
 
 int64_t stp_fn_target(struct stp_context *c)
