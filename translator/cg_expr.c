@@ -366,6 +366,8 @@ static const char *cg_target(struct cg *g, struct expr *x)
 					t, x->ctx_arg);
 			return t;
 		}
+	case CTX_RETURN:
+		return "stp_host_uregs_return(c->uregs)";
 	default:
 		diag_error(x->pos, "semantic error", "%s is not available in this probe", x->name);
 		return "0";

@@ -367,7 +367,7 @@ static void prelude(struct cg *g)
 	      "#include <stddef.h>\n#include <stdint.h>\n#include <stdarg.h>\n"
 	      "#include <regex.h>\n#include <pthread.h>\n#include <wchar.h>\n"
 	      "#include <sys/types.h>\n\n"
-	      "#include <stapmark/marker.h>\n\n"
+	      "#include <stapmark/marker.h>\n#include <stapmark/uprobe.h>\n\n"
 	      "#include \"stp.h\"\n#include \"stp_lib.h\"\n#include \"stp_user.h\"\n#include "
 	      "\"stp_module.h\"\n"
 	      "#include \"stp_script.h\"\n#include \"stp_transport.h\"\n\n",
@@ -671,6 +671,7 @@ static void lite_emit(struct cg *g, const struct stmt *st)
 static void handler(struct cg *g, struct derived_probe *p, int index)
 {
 	bool mark = p->kind == PK_PROCESS_MARK;
+	bool func = p->kind == PK_PROCESS_FUNCTION;
 	struct usage u = probe_usage(g, p);
 	const char *locks = "";
 	int nlocks = 0;
@@ -684,6 +685,8 @@ static void handler(struct cg *g, struct derived_probe *p, int index)
 			"static void stpm_probe_%d(void *probe_private, void *call_private, "
 			"const char *fmt, va_list *args)",
 			index);
+	else if (func) /* libmarkers' uprobes (stapmark/uprobe.h) */
+		cg_line(g, "static void stpm_probe_%d(void *probe_private, void *uc)", index);
 	else
 		cg_line(g, "static void stpm_probe_%d(void)", index);
 	cg_line(g, "{");
@@ -713,10 +716,16 @@ static void handler(struct cg *g, struct derived_probe *p, int index)
 		cg_line(g, "(void)call_private;");
 		cg_line(g, "(void)fmt;");
 	}
+	if (func)
+		cg_line(g, "(void)probe_private;");
 	cg_line(g, "if (!c)");
 	cg_line(g, "\treturn;");
 	if (mark)
 		unpack_args(g, p, u.maxarg, u.used);
+	if (func) {
+		cg_line(g, "c->uregs = uc;");
+		cg_line(g, "c->probe_func = %s;", cg_cstr(g->a, p->function));
+	}
 	for (int i = 0; i < g->prog->globals.n; i++)
 		if (u.globals[i]) {
 			locks = arena_printf(g->a, "%s%s{&stpm_g->l%d_%s, %d}", locks,
@@ -934,8 +943,28 @@ static void target_side(struct cg *g)
 				cg_cstr(g->a, p->probes.v[i]->mark),
 				cg_cstr(g->a, p->probes.v[i]->format), i);
 	cg_line(g, "\t{NULL, NULL, NULL}\n};\n");
+	/* Function probes: libmarkers' uprobes, by file and offset. */
+	cg_line(g, "struct stpm_func {\n\tconst char *path;\n\tunsigned long offset;\n"
+		   "\tint ret;\n\tmarker_uprobe_func *fn;\n};\n");
+	cg_line(g, "static const struct stpm_func stpm_funcs[] = {");
+	int nfuncs = 0;
+
+	for (int i = 0; i < p->probes.n; i++) {
+		const struct derived_probe *pr = p->probes.v[i];
+
+		if (pr->kind != PK_PROCESS_FUNCTION)
+			continue;
+		cg_line(g, "\t{%s, %#llxUL, %d, stpm_probe_%d}, /* %s */", cg_cstr(g->a, pr->path),
+			(unsigned long long)pr->file_offset, pr->is_return, i, pr->function);
+		nfuncs++;
+	}
+	cg_line(g, "\t{NULL, 0, 0, NULL}\n};\n");
+	cg_line(g, "static struct marker_uprobe *stpm_uprobes[%d];", nfuncs + 1);
+	cg_line(g, "static int stpm_nuprobes;\n");
 	cg_line(g, "static int stpm_nregistered;\n");
 	cg_line(g, "static void stpm_unregister(void)\n{\n"
+		   "\twhile (stpm_nuprobes > 0)\n"
+		   "\t\tmarker_uprobe_unregister(stpm_uprobes[--stpm_nuprobes]);\n"
 		   "\twhile (stpm_nregistered > 0) {\n"
 		   "\t\tconst struct stpm_mark *m = &stpm_marks[--stpm_nregistered];\n\n"
 		   "\t\tmarker_disarm(m->name);\n"
@@ -963,6 +992,12 @@ static void target_side(struct cg *g)
 		   "\t\t\t/* libmarkers said why (format mismatch...); not EINVAL,\n"
 		   "\t\t\t * which the loader takes for a foreign segment. */\n"
 		   "\t\t\treturn rc == -22 ? -5 : rc;\n\t\t}\n\t}\n"
+		   "\tfor (stpm_nuprobes = 0; stpm_funcs[stpm_nuprobes].path; stpm_nuprobes++) {\n"
+		   "\t\tconst struct stpm_func *f = &stpm_funcs[stpm_nuprobes];\n\n"
+		   "\t\trc = marker_uprobe_register(f->path, f->offset, f->ret, f->fn, NULL,\n"
+		   "\t\t\t\t\t    &stpm_uprobes[stpm_nuprobes]);\n"
+		   "\t\tif (rc) {\n\t\t\tstpm_unregister();\n\t\t\tstp_transport_detach();\n"
+		   "\t\t\treturn rc == -22 ? -5 : rc;\n\t\t}\n\t}\n"
 		   "\treturn 0;\n}\n");
 	cg_line(g, "void stp_module_detach(void)\n{\n\tstpm_unregister();\n"
 		   "\tstp_transport_detach();\n}\n");
@@ -978,7 +1013,7 @@ static void stapmark_side(struct cg *g)
 	for (int i = 0; i < p->probes.n; i++) {
 		const struct derived_probe *pr = p->probes.v[i];
 
-		nprocess += pr->kind == PK_PROCESS_MARK;
+		nprocess += pr->kind == PK_PROCESS_MARK || pr->kind == PK_PROCESS_FUNCTION;
 		nkernel += pr->kind == PK_KERNEL_MARK;
 		has[0] |= pr->kind == PK_BEGIN;
 		has[1] |= pr->kind == PK_END;
@@ -1068,12 +1103,6 @@ static bool supported(const struct program *p)
 			diag_error(pr->pos, "semantic error",
 				   "%s: kernel probes need the kernel backend, which is not "
 				   "implemented yet (user-space probes only)",
-				   pr->pp);
-			ok = false;
-		} else if (pr->kind == PK_PROCESS_FUNCTION) {
-			diag_error(pr->pos, "semantic error",
-				   "%s: function probes (uprobes) are not supported yet; use a "
-				   "marker",
 				   pr->pp);
 			ok = false;
 		}

@@ -102,6 +102,7 @@ struct derived_probe {
 	int nargs;
 	const char *function;
 	uint64_t address; /* function: symbol value */
+	uint64_t file_offset; /* process function: where a uprobe goes */
 	bool is_return;
 };
 

@@ -324,6 +324,7 @@ static void derive_functions(struct deriving *dv, const struct probe_point *pt,
 		p->path = path;
 		p->function = f->name;
 		p->address = f->addr;
+		p->file_offset = f->offset;
 		p->is_return = ret;
 	}
 	if (dv->found == before && !pt->optional)

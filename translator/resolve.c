@@ -210,7 +210,8 @@ static bool resolve_target(struct elab *e, struct expr *x, bool report)
 		else
 			why = arena_printf(e->a,
 					   "%s is not available in %s: function probes are "
-					   "symbol-table only (no debug info)%s",
+					   "symbol-table only (no debug info)%s; arguments by "
+					   "position: int_arg(N), long_arg(N), pointer_arg(N)...",
 					   name, p->pp, p->is_return ? "; only $return is" : "");
 	} else {
 		why = arena_printf(e->a, "'%s' probes have no target variables: %s", kind_name(p),

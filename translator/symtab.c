@@ -23,7 +23,7 @@ static void add_sym(struct arena *a, funcsym_vec *v, const char *name, uint64_t 
 	size_t len = strcspn(name, "@");
 
 	if (len)
-		VEC_PUSH(a, *v, ((struct func_sym){arena_strndup(a, name, len), addr}));
+		VEC_PUSH(a, *v, ((struct func_sym){arena_strndup(a, name, len), addr, 0}));
 }
 
 /* FUNC symbols of one symbol table section; returns how many. */
@@ -50,6 +50,27 @@ static int read_section(struct arena *a, Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, 
 	return n;
 }
 
+/* Each symbol's file offset, through the loadable segment holding it. */
+static void file_offsets(Elf *elf, funcsym_vec *v)
+{
+	size_t nph = 0;
+
+	if (elf_getphdrnum(elf, &nph))
+		return;
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		for (int k = 0; k < v->n; k++) {
+			struct func_sym *f = &v->v[k];
+
+			if (f->addr >= ph.p_vaddr && f->addr < ph.p_vaddr + ph.p_filesz)
+				f->offset = f->addr - ph.p_vaddr + ph.p_offset;
+		}
+	}
+}
+
 static const char *read_elf(struct arena *a, const char *path, funcsym_vec *v)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -73,6 +94,7 @@ static const char *read_elf(struct arena *a, const char *path, funcsym_vec *v)
 				    sh.sh_type == (pass ? SHT_DYNSYM : SHT_SYMTAB))
 					read_section(a, elf, scn, &sh, v);
 		}
+		file_offsets(elf, v);
 	}
 	if (elf)
 		elf_end(elf);

@@ -14,6 +14,9 @@
 struct func_sym {
 	const char *name;
 	uint64_t addr;
+	/* ELF files: where the function's first byte is in the file (what a
+	 * uprobe takes); 0 when no loadable segment holds it. */
+	uint64_t offset;
 };
 
 typedef VEC(struct func_sym) funcsym_vec;

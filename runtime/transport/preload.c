@@ -5,12 +5,16 @@
  * (stp_module.h).  Loaded any other way (dlopen by the control server, or a
  * child that lost the fd) it does nothing here.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <stapmark/uprobe.h>
 
 #include "stp_module.h"
 #include "stp_segment.h"
@@ -48,4 +52,50 @@ static void __attribute__((constructor)) stp_preload_attach(void)
 	 * process of the command that lost the segment just runs untraced. */
 	if (err && err != -ESTALE && err != -EINVAL)
 		fprintf(stderr, "stapmark: probe module failed to attach: %s\n", strerror(-err));
+}
+
+/*
+ * Function probes (libmarkers' uprobes) cover each thread with events of
+ * its own, so a new thread must open them before it runs its code.  With
+ * -c this module is preloaded and its pthread_create comes before libc's:
+ * the new thread covers itself first, then runs the program's function.
+ * (Loaded by dlopen for -x, it interposes nothing: threads the program
+ * creates after the attach are not covered; stapmark(1) says so.)
+ */
+struct stp_thread_start {
+	void *(*fn)(void *);
+	void *arg;
+};
+
+static void *stp_thread_trampoline(void *p)
+{
+	struct stp_thread_start s = *(struct stp_thread_start *)p;
+
+	free(p);
+	marker_uprobe_cover_self();
+	return s.fn(s.arg);
+}
+
+__attribute__((visibility("default"))) int
+pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
+{
+	static int (*real)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+	struct stp_thread_start *s;
+	int rc;
+
+	if (!real) {
+		real = (int (*)(pthread_t *, const pthread_attr_t *, void *(*)(void *),
+				void *))dlsym(RTLD_NEXT, "pthread_create");
+		if (!real)
+			return EAGAIN;
+	}
+	s = malloc(sizeof(*s));
+	if (!s) /* the thread then runs uncovered rather than not at all */
+		return real(thread, attr, fn, arg);
+	s->fn = fn;
+	s->arg = arg;
+	rc = real(thread, attr, stp_thread_trampoline, s);
+	if (rc)
+		free(s);
+	return rc;
 }

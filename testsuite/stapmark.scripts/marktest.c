@@ -76,6 +76,13 @@ static NOINLINE void fire_formats(void)
 
 static const char *const keys[3] = {"k0", "k1", "k2"};
 
+/* For function probes: a function of its own in the symbol table (noipa:
+ * no inlining and no specialised clone under another name). */
+__attribute__((noipa)) long mt_step(long i, const char *key)
+{
+	return 2 * i + (key[1] - '0');
+}
+
 int main(int argc, char **argv)
 {
 	long n = 5, crash_after = -1, sleep_us = 0;
@@ -123,6 +130,7 @@ int main(int argc, char **argv)
 		if (i == crash_after)
 			*(volatile int *)NULL = 1;
 		trace_mark(mt_tick, "i %ld key %s", i, keys[i % 3]);
+		mt_step(i, keys[i % 3]);
 		if (report) {
 			report = 0;
 			printf("enabled=%d\n", marker_enabled(mt_tick));
