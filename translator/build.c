@@ -9,9 +9,10 @@
  *
  * The cache key is a digest of: the elaborated program as -p2 -vv prints
  * it (every probe, marker format, type, function body), the globals'
- * initial values, the embedded C, the options that change the code, the
- * compiler, and the size and time of the stapmark executable and of every
- * runtime file.
+ * initial values, the embedded C, the script's path and text (positions
+ * are in the C), the tapset files, function probes' offsets, the options
+ * that change the code, the compiler, and the size and time of the
+ * stapmark executable and of every runtime file.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -26,6 +27,7 @@
 
 #include "build.h"
 #include "marker_table.h"
+#include "pass1.h"
 #include "print.h"
 
 #ifndef STAPMARK_VERSION
@@ -215,6 +217,32 @@ int build_prepare(struct session *s, const struct program *prog, struct build *b
 	digest_file(&d, "/proc/self/exe");
 	digest_add(&d, text, len);
 	free(text);
+	/* Where the code came from: the C carries file:line:col for its error
+	 * messages, which the program text leaves out (an inserted blank line
+	 * or another path for the same script must not reuse the module). */
+	digest_str(&d, s->script_file ? s->script_file : "-e");
+	if (s->script_file)
+		digest_file(&d, s->script_file);
+	else if (s->script_text)
+		digest_str(&d, s->script_text);
+	/* Function probes carry the function's offset in its file, which a
+	 * rebuilt program moves without changing the program text. */
+	for (int i = 0; i < prog->probes.n; i++) {
+		const struct derived_probe *p = prog->probes.v[i];
+
+		if (p->kind != PK_PROCESS_FUNCTION && p->kind != PK_KERNEL_FUNCTION)
+			continue;
+		digest_str(&d, p->path ? p->path : "");
+		digest_add(&d, &p->address, sizeof(p->address));
+		digest_add(&d, &p->file_offset, sizeof(p->file_offset));
+	}
+	for (int i = 0; i < s->include_dirs.n; i++) {
+		const char *dirs[4];
+		int n = pass1_tapset_subdirs(s, s->include_dirs.v[i], dirs);
+
+		for (int k = 0; k < n; k++)
+			digest_dir(&d, s->arena, dirs[k]);
+	}
 	for (int i = 0; i < s->defines.n; i++)
 		digest_str(&d, s->defines.v[i]);
 	digest_str(&d, s->module_name ? s->module_name : "");
