@@ -14,8 +14,11 @@
  * locals and context variables are its own.
  */
 #include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "elab_internal.h"
 #include "marker_table.h"
@@ -366,11 +369,27 @@ static bool derive_target(struct deriving *dv, const struct probe_point *pt, str
 	if (process) {
 		const char *given = c->arg ? comp_string(e, c) : NULL;
 
-		if (!given && !e->s->target_cmd) {
+		if (!given && !e->s->target_cmd && e->s->target_pid <= 0) {
 			diag_error(c->pos, "semantic error",
-				   "process.%s without a path needs -c CMD (or process(\"PATH\"))",
+				   "process.%s without a path needs -c CMD or -x PID (or "
+				   "process(\"PATH\"))",
 				   c[1].name);
 			return true;
+		}
+		if (!given && !e->s->target_cmd) { /* -x: the program the process runs */
+			char exe[64], real[PATH_MAX];
+			ssize_t len;
+
+			snprintf(exe, sizeof(exe), "/proc/%d/exe", e->s->target_pid);
+			len = readlink(exe, real, sizeof(real) - 1);
+			if (len <= 0) {
+				diag_error(c->pos, "semantic error",
+					   "process.%s: cannot read %s (no process %d?)",
+					   c[1].name, exe, e->s->target_pid);
+				return true;
+			}
+			real[len] = '\0';
+			given = arena_strndup(e->a, real, (size_t)len);
 		}
 		if (!given) { /* the program -c runs: its first word */
 			const char *cmd = e->s->target_cmd + strspn(e->s->target_cmd, " \t");
