@@ -205,3 +205,16 @@ void stmt_children(const struct stmt *st, void (*on_expr)(void *arg, const struc
 	for (int i = 0; i < st->stmts.n; i++)
 		on_stmt(arg, st->stmts.v[i]);
 }
+
+void expr_children(const struct expr *x, void (*on_expr)(void *arg, const struct expr *x),
+		   void *arg)
+{
+	const struct expr *xs[] = {x->a, x->b, x->c};
+
+	for (size_t i = 0; i < sizeof(xs) / sizeof(xs[0]); i++)
+		if (xs[i])
+			on_expr(arg, xs[i]);
+	for (int i = 0; i < x->args.n; i++)
+		if (x->args.v[i])
+			on_expr(arg, x->args.v[i]);
+}

@@ -244,6 +244,11 @@ bool expr_const_number(const struct expr *x, int64_t *v);
 void stmt_children(const struct stmt *st, void (*on_expr)(void *arg, const struct expr *x),
 		   void (*on_stmt)(void *arg, const struct stmt *s), void *arg);
 
+/* Call on_expr for every direct operand of x (a, b, c, then the
+ * arguments), skipping NULL ones. */
+void expr_children(const struct expr *x, void (*on_expr)(void *arg, const struct expr *x),
+		   void *arg);
+
 struct expr *expr_clone(struct arena *a, const struct expr *e);
 struct stmt *stmt_clone(struct arena *a, const struct stmt *s);
 #endif

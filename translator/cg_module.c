@@ -212,17 +212,27 @@ static void no_counter_target(const struct expr *x)
 		x->sym->counter = false;
 }
 
+static void no_counter_child_expr(void *unused, const struct expr *x)
+{
+	(void)unused;
+	no_counter_expr(x);
+}
+
+static void no_counter_stmt(const struct stmt *st);
+
+static void no_counter_child_stmt(void *unused, const struct stmt *st)
+{
+	(void)unused;
+	no_counter_stmt(st);
+}
+
 static void no_counter_expr(const struct expr *x)
 {
 	if (!x)
 		return;
 	if (x->kind == EX_ASSIGN && x->op != OP_ADD_ASSIGN && x->op != OP_SUB_ASSIGN)
 		no_counter_target(x->a);
-	no_counter_expr(x->a);
-	no_counter_expr(x->b);
-	no_counter_expr(x->c);
-	for (int i = 0; i < x->args.n; i++)
-		no_counter_expr(x->args.v[i]);
+	expr_children(x, no_counter_child_expr, NULL);
 }
 
 static void no_counter_stmt(const struct stmt *st)
@@ -238,14 +248,7 @@ static void no_counter_stmt(const struct stmt *st)
 		st->value_sym->counter = false;
 	if (st->catch_sym)
 		st->catch_sym->counter = false;
-	no_counter_expr(st->e);
-	no_counter_expr(st->init);
-	no_counter_expr(st->step);
-	no_counter_expr(st->limit);
-	no_counter_stmt(st->body);
-	no_counter_stmt(st->other);
-	for (int i = 0; i < st->stmts.n; i++)
-		no_counter_stmt(st->stmts.v[i]);
+	stmt_children(st, no_counter_child_expr, no_counter_child_stmt, NULL);
 }
 
 static void find_counters(struct program *p)
@@ -278,6 +281,7 @@ struct stat_reads {
 };
 
 static void stat_reads_stmt(struct stat_reads *w, const struct stmt *st);
+static void stat_reads_child_expr(void *w, const struct expr *x);
 
 static void stat_read(const struct symbol *s)
 {
@@ -316,11 +320,7 @@ static void stat_reads_expr(struct stat_reads *w, const struct expr *x)
 			stat_reads_stmt(w, x->fn->decl->body);
 		}
 	}
-	stat_reads_expr(w, x->a);
-	stat_reads_expr(w, x->b);
-	stat_reads_expr(w, x->c);
-	for (int i = 0; i < x->args.n; i++)
-		stat_reads_expr(w, x->args.v[i]);
+	expr_children(x, stat_reads_child_expr, w);
 }
 
 static void stat_reads_child_expr(void *w, const struct expr *x)
