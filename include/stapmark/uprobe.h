@@ -12,9 +12,10 @@
  * costs a call: use markers where the code can carry them.
  *
  * The threads running at registration are covered; a thread created later
- * is covered once it calls marker_uprobe_cover_self() (stapmark's probe
- * modules, preloaded for -c, do it for every pthread_create).  Forked
- * children and exec'd programs are not covered.  A hit inside a probe
+ * is covered once it calls marker_uprobe_cover_self().  Threads created by
+ * pthread_create do it first thing: in programs linking libmarkers, which
+ * wraps pthread_create, and under stapmark -c, whose preloaded module does.
+ * Forked children and exec'd programs are not covered.  A hit inside a probe
  * handler on the same thread is dropped (counted by marker_uprobe_dropped).
  */
 #ifndef STAPMARK_UPROBE_H
@@ -47,6 +48,15 @@ __attribute__((visibility("default"))) void marker_uprobe_unregister(struct mark
 /* Cover the calling thread with every registered probe (a new thread,
  * before it runs its code).  Cheap when no probe is registered. */
 __attribute__((visibility("default"))) void marker_uprobe_cover_self(void);
+
+/* pthread_create(thread, attr, fn, arg) through create (libc's), the new
+ * thread covering itself before it runs fn. */
+#include <pthread.h>
+typedef int marker_pthread_create_func(pthread_t *thread, const pthread_attr_t *attr,
+				       void *(*fn)(void *), void *arg);
+__attribute__((visibility("default"))) int
+marker_uprobe_pthread_create(marker_pthread_create_func *create, pthread_t *thread,
+			     const pthread_attr_t *attr, void *(*fn)(void *), void *arg);
 
 /* Hits dropped because they came inside a probe handler of the same thread. */
 __attribute__((visibility("default"))) unsigned long marker_uprobe_dropped(void);

@@ -58,44 +58,22 @@ static void __attribute__((constructor)) stp_preload_attach(void)
  * Function probes (libmarkers' uprobes) cover each thread with events of
  * its own, so a new thread must open them before it runs its code.  With
  * -c this module is preloaded and its pthread_create comes before libc's:
- * the new thread covers itself first, then runs the program's function.
- * (Loaded by dlopen for -x, it interposes nothing: threads the program
- * creates after the attach are not covered; stapmark(1) says so.)
+ * the new thread covers itself first (marker_uprobe_pthread_create), then
+ * runs the program's function.  Programs that link libmarkers have its own
+ * wrapper too (covering twice is harmless); loaded by dlopen for -x, this
+ * one interposes nothing.
  */
-struct stp_thread_start {
-	void *(*fn)(void *);
-	void *arg;
-};
-
-static void *stp_thread_trampoline(void *p)
-{
-	struct stp_thread_start s = *(struct stp_thread_start *)p;
-
-	free(p);
-	marker_uprobe_cover_self();
-	return s.fn(s.arg);
-}
-
 __attribute__((visibility("default"))) int
 pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
 {
-	static int (*real)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
-	struct stp_thread_start *s;
-	int rc;
+	static marker_pthread_create_func *next;
+	marker_pthread_create_func *create = __atomic_load_n(&next, __ATOMIC_RELAXED);
 
-	if (!real) {
-		real = (int (*)(pthread_t *, const pthread_attr_t *, void *(*)(void *),
-				void *))dlsym(RTLD_NEXT, "pthread_create");
-		if (!real)
+	if (!create) {
+		create = (marker_pthread_create_func *)dlsym(RTLD_NEXT, "pthread_create");
+		if (!create)
 			return EAGAIN;
+		__atomic_store_n(&next, create, __ATOMIC_RELAXED);
 	}
-	s = malloc(sizeof(*s));
-	if (!s) /* the thread then runs uncovered rather than not at all */
-		return real(thread, attr, fn, arg);
-	s->fn = fn;
-	s->arg = arg;
-	rc = real(thread, attr, stp_thread_trampoline, s);
-	if (rc)
-		free(s);
-	return rc;
+	return marker_uprobe_pthread_create(create, thread, attr, fn, arg);
 }

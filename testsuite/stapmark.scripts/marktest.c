@@ -26,11 +26,14 @@
  *     -s US   sleep US microseconds after each
  *     -k K    crash (SIGSEGV, write through NULL) before tick K
  *     -r      print "ready" first; on SIGUSR1 print "enabled=N": whether
- *             anything listens at mt_tick now
+ *             anything listens at mt_tick now; on SIGUSR2 start 3 threads
+ *             that call mt_step() 10 times each, then print "spawned"
  *     -d FILE create FILE when the loop is over (flood readers wait for it)
+ * Each tick also calls mt_step(i, key), for function probes.
  * Output is line-buffered.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,12 +46,20 @@
 
 #define NOINLINE __attribute__((noinline))
 
-static volatile sig_atomic_t report;
+static volatile sig_atomic_t report, spawn;
 
 static void on_usr1(int sig)
 {
 	(void)sig;
 	report = 1;
+}
+
+/* With -r, SIGUSR2: the loop starts 3 threads calling mt_step 10 times
+ * each (function probes in threads created after an attach). */
+static void on_usr2(int sig)
+{
+	(void)sig;
+	spawn = 1;
 }
 
 static const char *volatile null_str; /* volatile: the compiler must not see NULL */
@@ -81,6 +92,13 @@ static const char *const keys[3] = {"k0", "k1", "k2"};
 __attribute__((noipa)) long mt_step(long i, const char *key)
 {
 	return 2 * i + (key[1] - '0');
+}
+
+static void *steps_thread(void *arg)
+{
+	for (long i = 0; i < 10; i++)
+		mt_step(i, keys[i % 3]);
+	return arg;
 }
 
 int main(int argc, char **argv)
@@ -118,6 +136,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (ready) {
 		signal(SIGUSR1, on_usr1);
+		signal(SIGUSR2, on_usr2);
 		printf("ready\n");
 	}
 	if (strcmp(argv[optind], "fmt") == 0) {
@@ -134,6 +153,16 @@ int main(int argc, char **argv)
 		if (report) {
 			report = 0;
 			printf("enabled=%d\n", marker_enabled(mt_tick));
+		}
+		if (spawn) {
+			pthread_t t[3];
+
+			spawn = 0;
+			for (int k = 0; k < 3; k++)
+				pthread_create(&t[k], NULL, steps_thread, NULL);
+			for (int k = 0; k < 3; k++)
+				pthread_join(t[k], NULL);
+			printf("spawned\n");
 		}
 		if (sleep_us)
 			usleep(sleep_us);
