@@ -14,7 +14,8 @@
  * The threads running at registration are covered; a thread created later
  * is covered once it calls marker_uprobe_cover_self().  Threads created by
  * pthread_create do it first thing: in programs linking libmarkers, which
- * wraps pthread_create, and under stapmark -c, whose preloaded module does.
+ * wraps pthread_create, and under stapmark -c, whose preloaded module does
+ * (not under a sanitizer runtime, whose own thread start must run first).
  * Forked children and exec'd programs are not covered.  A hit inside a probe
  * handler on the same thread is dropped (counted by marker_uprobe_dropped).
  */
