@@ -770,10 +770,22 @@ static void handler(struct cg *g, struct derived_probe *p, int index)
 }
 
 /* At the end, globals written but never read are printed, as stap does. */
+static int by_first_use(const void *x, const void *y)
+{
+	const struct symbol *a = *(const struct symbol *const *)x,
+			    *b = *(const struct symbol *const *)y;
+
+	return (a->first_use > b->first_use) - (a->first_use < b->first_use);
+}
+
+/* Globals written and never read, printed at the end in the order of
+ * their first use, as stap 4.8 does. */
 static void print_unread(struct cg *g)
 {
 	const char *locks = "";
-	int nlocks = 0;
+	int nlocks = 0, nunread = 0;
+	const struct symbol **unread =
+		arena_alloc(g->a, sizeof(*unread) * (size_t)(g->prog->globals.n + 1));
 
 	cg_line(g, "static void stpm_print_unread(void)");
 	cg_line(g, "{");
@@ -802,47 +814,75 @@ static void print_unread(struct cg *g)
 	cg_line(g, "struct stp_lockreq locks_[%d] = {%s};", nlocks, locks);
 	cg_line(g, "if (stp_lock_globals(c, locks_, %d))", nlocks);
 	cg_line(g, "\tgoto nolock;");
-	for (int i = 0; i < g->prog->globals.n; i++) {
-		const struct symbol *s = g->prog->globals.v[i];
+	for (int i = 0; i < g->prog->globals.n; i++)
+		if (g->prog->globals.v[i]->written && !g->prog->globals.v[i]->read)
+			unread[nunread++] = g->prog->globals.v[i];
+	qsort(unread, (size_t)nunread, sizeof(*unread), by_first_use);
+	for (int i = 0; i < nunread; i++) {
+		const struct symbol *s = unread[i];
 
-		if (!s->written || s->read)
-			continue;
 		cg_line(g, "{");
 		g->ind++;
 		if (s->arity > 0) {
+			/* stap 4.8: foreach ([k...] in a-) printf("a[%#d,\"%#s\"]=%d\n"...):
+			 * by value, decreasing; string keys and values escaped. */
 			const char *m = cg_map(g, s);
 			const char *fmt = arena_printf(g->a, "%s[", s->name), *vals = "";
+			int nvals = s->arity;
 
+			cg_line(g, "struct stp_map *m = %s;", m);
+			cg_line(g, "struct stp_iter it;");
+			cg_line(g, "if (stp_map_iter_start(c, &it, m, 0, -1, STP_STAT_COUNT, -1))");
+			cg_line(g, "\tgoto out;");
+			cg_line(g, "for (struct stp_mnode *e; (e = stp_map_iter_next(&it));) {");
 			for (int k = 0; k < s->arity; k++) {
 				bool str = s->keys[k] == TYPE_STRING;
 
 				fmt = arena_printf(g->a, "%s%s%s", fmt, k ? "," : "",
 						   str ? "\"%s\"" : "%d");
-				vals = arena_printf(g->a, "%s%s(stp_mnode_key_%c(m, e, %d))", vals,
-						    str ? ", STP_S" : ", STP_N", str ? 's' : 'n',
-						    k);
+				if (str) {
+					cg_line(g, "\tstp_string_t q%d;", k);
+					cg_line(g,
+						"\tstp_fn_text_str(q%d, stp_mnode_key_s(m, e, "
+						"%d));",
+						k, k);
+					vals = arena_printf(g->a, "%s, STP_S(q%d)", vals, k);
+				} else {
+					vals = arena_printf(g->a,
+							    "%s, STP_N(stp_mnode_key_n(m, e, %d))",
+							    vals, k);
+				}
 			}
 			if (s->type == TYPE_STATS) {
-				fmt = arena_printf(g->a, "%s] @count=0x%%x\n", fmt);
-				vals = arena_printf(g->a, "%s, STP_N(stp_mnode_stat(m, e)->count)",
-						    vals);
+				fmt = arena_printf(g->a,
+						   "%s] @count=%%d @min=%%d @max=%%d @sum=%%d "
+						   "@avg=%%d\n",
+						   fmt);
+				cg_line(g,
+					"\tconst struct stp_stat_data *d = stp_mnode_stat(m, e);");
+				vals = arena_printf(
+					g->a,
+					"%s, STP_N(d->count), STP_N(d->min), STP_N(d->max), "
+					"STP_N(d->sum), STP_N(d->count ? d->sum / d->count : 0)",
+					vals);
+				nvals += 5;
 			} else if (s->type == TYPE_STRING) {
 				fmt = arena_printf(g->a, "%s]=\"%%s\"\n", fmt);
-				vals = arena_printf(g->a, "%s, STP_S(stp_mnode_val_s(m, e))", vals);
+				cg_line(g, "\tstp_string_t qv;");
+				cg_line(g, "\tstp_fn_text_str(qv, stp_mnode_val_s(m, e));");
+				vals = arena_printf(g->a, "%s, STP_S(qv)", vals);
+				nvals++;
 			} else {
-				fmt = arena_printf(g->a, "%s]=0x%%x\n", fmt);
+				fmt = arena_printf(g->a, "%s]=%%d\n", fmt);
 				vals = arena_printf(g->a, "%s, STP_N(stp_mnode_val_n(m, e))", vals);
+				nvals++;
 			}
-			cg_line(g, "struct stp_map *m = %s;", m);
-			cg_line(g, "struct stp_iter it;");
-			cg_line(g, "if (stp_map_iter_start(c, &it, m, 0, 0, STP_STAT_COUNT, -1))");
-			cg_line(g, "\tgoto out;");
-			cg_line(g, "for (struct stp_mnode *e; (e = stp_map_iter_next(&it));) {");
 			cg_line(g, "\tunion stp_val v[] = {%s};", vals + 2);
-			cg_line(g, "\tstp_printf(c, %s, v, %d);", cg_cstr(g->a, fmt), s->arity + 1);
+			cg_line(g, "\tstp_printf(c, %s, v, %d);", cg_cstr(g->a, fmt), nvals);
 			cg_line(g, "}");
 			cg_line(g, "stp_map_iter_end(&it);");
 		} else if (s->type == TYPE_STATS) {
+			/* stap: %#d (decimal), and a literal "@count=0x0" when empty. */
 			cg_line(g, "const struct stp_stat_data *d = stp_stat_read(c, %s);",
 				cg_stat(g, s));
 			cg_line(g, "union stp_val v[] = {STP_N(d->count), STP_N(d->min), "
@@ -850,8 +890,8 @@ static void print_unread(struct cg *g)
 				   "STP_N(d->sum), STP_N(d->count ? d->sum / d->count : 0)};");
 			cg_line(g, "stp_printf(c, d->count ? %s : %s, v, d->count ? 5 : 0);",
 				cg_cstr(g->a, arena_printf(g->a,
-							   "%s @count=0x%%x @min=0x%%x @max=0x%%x "
-							   "@sum=0x%%x @avg=0x%%x\n",
+							   "%s @count=%%d @min=%%d @max=%%d "
+							   "@sum=%%d @avg=%%d\n",
 							   s->name)),
 				cg_cstr(g->a, arena_printf(g->a, "%s @count=0x0\n", s->name)));
 		} else if (s->type == TYPE_STRING) {
@@ -869,7 +909,7 @@ static void print_unread(struct cg *g)
 			else
 				cg_line(g, "union stp_val v[] = {STP_N(%s)};", cg_var(g, s));
 			cg_line(g, "stp_printf(c, %s, v, 1);",
-				cg_cstr(g->a, arena_printf(g->a, "%s=0x%%x\n", s->name)));
+				cg_cstr(g->a, arena_printf(g->a, "%s=%%d\n", s->name)));
 		}
 		g->ind--;
 		cg_line(g, "}");

@@ -36,6 +36,7 @@ struct symbol {
 	struct srcpos key_pos[ELAB_MAX_KEYS];
 	struct decl *decl; /* SYM_GLOBAL */
 	bool read, written; /* the program reads / writes it */
+	int first_use; /* resolution order of its first use (0: unused) */
 	const struct expr *hist; /* the first @hist_* of this statistic */
 	bool variance; /* some code asks @variance of this statistic */
 	bool reported; /* its unresolved type was reported */

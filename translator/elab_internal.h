@@ -33,6 +33,9 @@ struct elab {
 	symbol_vec *locals;
 	int loops;
 	bool in_condition; /* resolving a probe's `if (...)`: globals only */
+	/* The expression being resolved as a statement (its value dropped):
+	 * x++ or x += n there is no read of a global x (resolve_effect). */
+	const struct expr *value_dropped;
 };
 
 /* library.c */

@@ -96,16 +96,23 @@ static void resolve_array(struct elab *e, struct expr *x, int nkeys)
 
 static void mark(struct expr *x, bool read, bool written)
 {
+	/* Uses in resolution order: probes as written, then the functions they
+	 * call (stap prints never-read globals in this order). */
+	static int uses;
+
 	if (!x->sym)
 		return;
+	if (!x->sym->first_use)
+		x->sym->first_use = ++uses;
 	x->sym->read |= read;
 	x->sym->written |= written;
 }
 
 /* An assignment target: a variable, an array element or a target
  * variable (refused later, with the probe's context).  x++ and x += n read
- * x to update it; for a global that is no reading by the script (stap then
- * still prints it at the end), for a local it is. */
+ * x to update it; for a global that is a reading by the script only when
+ * the result is used (as stap: `n++;` leaves n unread, printed at the end,
+ * `if (!n++)` reads it); for a local it always is. */
 static void resolve_lvalue(struct elab *e, struct expr *x, bool also_read)
 {
 	if (x->kind == EX_SYMBOL) {
@@ -119,6 +126,19 @@ static void resolve_lvalue(struct elab *e, struct expr *x, bool also_read)
 	} else {
 		resolve_expr(e, x);
 	}
+}
+
+/* x++, x += n...: the target is read when the expression's value is used. */
+static void mark_update_used(struct elab *e, struct expr *x)
+{
+	const struct expr *t = x->a;
+
+	if (e->value_dropped == x)
+		return;
+	if (t->kind == EX_SYMBOL)
+		mark(x->a, true, false);
+	else if (t->kind == EX_INDEX && t->a->kind == EX_SYMBOL)
+		mark(x->a->a, true, false);
 }
 
 static bool is_digits(const char *s)
@@ -372,10 +392,13 @@ static void resolve_expr(struct elab *e, struct expr *x)
 	case EX_PREINC:
 	case EX_POSTINC:
 		resolve_lvalue(e, x->a, true);
+		mark_update_used(e, x);
 		return;
 	case EX_ASSIGN:
 		resolve_expr(e, x->b);
 		resolve_lvalue(e, x->a, x->op != OP_ASSIGN && x->op != OP_AGG_ASSIGN);
+		if (x->op != OP_ASSIGN && x->op != OP_AGG_ASSIGN)
+			mark_update_used(e, x);
 		return;
 	case EX_TERNARY:
 		resolve_expr(e, x->a);
@@ -415,6 +438,17 @@ static struct symbol *bind_local(struct elab *e, const char *name, struct srcpos
 	return s;
 }
 
+/* An expression whose value is dropped: a statement, a for loop's init or
+ * step. */
+static void resolve_effect(struct elab *e, struct expr *x)
+{
+	const struct expr *outer = e->value_dropped;
+
+	e->value_dropped = x;
+	resolve_expr(e, x);
+	e->value_dropped = outer;
+}
+
 static void resolve_stmt(struct elab *e, struct stmt *st)
 {
 	if (!st)
@@ -434,7 +468,7 @@ static void resolve_stmt(struct elab *e, struct stmt *st)
 			resolve_stmt(e, st->stmts.v[i]);
 		return;
 	case ST_EXPR:
-		resolve_expr(e, st->e);
+		resolve_effect(e, st->e);
 		return;
 	case ST_IF:
 		resolve_expr(e, st->e);
@@ -455,9 +489,9 @@ static void resolve_stmt(struct elab *e, struct stmt *st)
 		return;
 	case ST_WHILE:
 	case ST_FOR:
-		resolve_expr(e, st->init);
+		resolve_effect(e, st->init);
 		resolve_expr(e, st->e);
-		resolve_expr(e, st->step);
+		resolve_effect(e, st->step);
 		e->loops++;
 		resolve_stmt(e, st->body);
 		e->loops--;
@@ -492,7 +526,13 @@ static void resolve_stmt(struct elab *e, struct stmt *st)
 		return;
 	}
 	case ST_DELETE:
+		/* stap counts a delete as a read too: a global the script only
+		 * writes and deletes is not printed at the end. */
 		resolve_lvalue(e, st->e, false);
+		if (st->e->kind == EX_SYMBOL)
+			mark(st->e, true, false);
+		else if (st->e->kind == EX_INDEX && st->e->a->kind == EX_SYMBOL)
+			mark(st->e->a, true, false);
 		return;
 	case ST_RETURN:
 		if (!e->fn)
