@@ -113,6 +113,10 @@ static void on_trap(int sig, siginfo_t *si, void *uc)
 		__atomic_add_fetch(&dropped, 1, __ATOMIC_RELAXED);
 		return;
 	}
+	/* The probe may call anything that sets errno; the code it
+	 * interrupted must find its own. */
+	int saved_errno = errno;
+
 	in_handler = 1;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	if (host_dispatch_enter(&d)) {
@@ -129,6 +133,7 @@ static void on_trap(int sig, siginfo_t *si, void *uc)
 	}
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	in_handler = 0;
+	errno = saved_errno;
 }
 
 /* What a probe that could not be taken out of its array becomes. */

@@ -40,6 +40,7 @@ static void on_entry(void *priv, void *uc)
 	const ucontext_t *u = uc;
 
 	(void)priv;
+	errno = EDOM; /* the handler must not leak it into the program */
 	__atomic_add_fetch(&entries, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&entry_arg_sum, (long)u->uc_mcontext.gregs[REG_RDI], __ATOMIC_RELAXED);
 }
@@ -157,8 +158,10 @@ int main(void)
 	CHECK_EQ(marker_uprobe_register(path, (unsigned long)off_add, 1, on_return, NULL, &ret), 0,
 		 "return probe registered");
 
+	errno = 0;
 	for (long i = 0; i < 100; i++)
 		probed_add(i, 1);
+	CHECK_EQ(errno, 0, "the program's errno is kept across the probes");
 	CHECK_EQ(entries, 100L, "every call hit the entry probe");
 	CHECK_EQ(entry_arg_sum, 4950L, "the entry probe saw the first argument in rdi");
 	CHECK_EQ(return_sum, 5050L, "the return probe saw the return value in rax");
