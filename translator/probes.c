@@ -384,8 +384,8 @@ static bool derive_target(struct deriving *dv, const struct probe_point *pt, str
 			len = readlink(exe, real, sizeof(real) - 1);
 			if (len <= 0) {
 				diag_error(c->pos, "semantic error",
-					   "process.%s: cannot read %s (no process %d?)",
-					   c[1].name, exe, e->s->target_pid);
+					   "process.%s: cannot read %s (no process %d?)", c[1].name,
+					   exe, e->s->target_pid);
 				return true;
 			}
 			real[len] = '\0';

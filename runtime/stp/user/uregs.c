@@ -15,14 +15,32 @@ static const struct {
 	const char *name;
 	int reg;
 } names[] = {
-	{"rax", REG_RAX}, {"rbx", REG_RBX}, {"rcx", REG_RCX}, {"rdx", REG_RDX},
-	{"rsi", REG_RSI}, {"rdi", REG_RDI}, {"rbp", REG_RBP}, {"rsp", REG_RSP},
-	{"r8", REG_R8},	  {"r9", REG_R9},   {"r10", REG_R10}, {"r11", REG_R11},
-	{"r12", REG_R12}, {"r13", REG_R13}, {"r14", REG_R14}, {"r15", REG_R15},
+	{"rax", REG_RAX},
+	{"rbx", REG_RBX},
+	{"rcx", REG_RCX},
+	{"rdx", REG_RDX},
+	{"rsi", REG_RSI},
+	{"rdi", REG_RDI},
+	{"rbp", REG_RBP},
+	{"rsp", REG_RSP},
+	{"r8", REG_R8},
+	{"r9", REG_R9},
+	{"r10", REG_R10},
+	{"r11", REG_R11},
+	{"r12", REG_R12},
+	{"r13", REG_R13},
+	{"r14", REG_R14},
+	{"r15", REG_R15},
 	{"rip", REG_RIP},
 	/* stap's i386-style aliases */
-	{"ax", REG_RAX},  {"bx", REG_RBX},  {"cx", REG_RCX},  {"dx", REG_RDX},
-	{"si", REG_RSI},  {"di", REG_RDI},  {"bp", REG_RBP},  {"sp", REG_RSP},
+	{"ax", REG_RAX},
+	{"bx", REG_RBX},
+	{"cx", REG_RCX},
+	{"dx", REG_RDX},
+	{"si", REG_RSI},
+	{"di", REG_RDI},
+	{"bp", REG_RBP},
+	{"sp", REG_RSP},
 	{"ip", REG_RIP},
 };
 static const int arg_regs[] = {REG_RDI, REG_RSI, REG_RDX, REG_RCX, REG_R8, REG_R9};
