@@ -80,6 +80,17 @@ void cg_locals(struct cg *g, const symbol_vec *locals);
 /* The C declaration of a function (for forward declarations). */
 void cg_function_proto(struct cg *g, FILE *f, const struct function *fn);
 
+/* cg_entry.c: @entry(...) in process().function().return probes. */
+/* Number the @entry expressions of probe p (0 when none, or not a return
+ * probe of a process function). */
+int cg_entry_collect(struct cg *g, struct derived_probe *p);
+/* Frame type, per-thread stack and entry handler stpm_probe_INDEX_entry. */
+void cg_entry_handler(struct cg *g, struct derived_probe *p, int index);
+/* The return handler's first lines: this call's frame as stpm_e_. */
+void cg_entry_pop(struct cg *g, int index);
+/* The C value of @entry(...) x inside the return handler. */
+const char *cg_entry_value(struct cg *g, const struct expr *x);
+
 /* cg_module.c */
 int pass3_translate(struct session *s, struct program *p, FILE *out);
 #endif

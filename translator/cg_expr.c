@@ -771,9 +771,20 @@ const char *cg_expr(struct cg *g, struct expr *x)
 		return cg_ternary(g, x);
 	case EX_IN:
 		return cg_in(g, x);
+	case EX_AT_OP:
+		if (!strcmp(x->name, "entry") && g->probe && g->probe->entries.n &&
+		    x->ctx_arg < g->probe->entries.n && g->probe->entries.v[x->ctx_arg] == x)
+			return cg_entry_value(g, x);
+		if (!strcmp(x->name, "entry")) {
+			diag_error(
+				x->pos, "semantic error",
+				"@entry needs a process(\"PATH\").function(\"NAME\").return probe "
+				"(its value is taken by an entry probe on that function)");
+			return "0";
+		}
+		break;
 	case EX_CAST:
 	case EX_ATVAR:
-	case EX_AT_OP:
 		break;
 	}
 	diag_error(x->pos, "semantic error", "this expression cannot be translated");

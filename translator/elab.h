@@ -105,6 +105,7 @@ struct derived_probe {
 	uint64_t address; /* function: symbol value */
 	uint64_t file_offset; /* process function: where a uprobe goes */
 	bool is_return;
+	expr_vec entries; /* pass 3: the @entry(...) of a .return probe, in order */
 };
 
 struct program {

@@ -68,6 +68,7 @@ int stp_host_uregs_get(const void *uregs, const char *name, int64_t *out);
 int stp_host_uregs_arg(const void *uregs, int n, int64_t *out);
 int64_t stp_host_uregs_return(const void *uregs);
 int64_t stp_host_uregs_pc(const void *uregs);
+int64_t stp_host_uregs_sp(const void *uregs);
 
 /* Output of one complete record (everything one handler printed, or one
  * print item when a handler prints more than a buffer holds) to the

@@ -29,7 +29,8 @@
  *             anything listens at mt_tick now; on SIGUSR2 start 3 threads
  *             that call mt_step() 10 times each, then print "spawned"
  *     -d FILE create FILE when the loop is over (flood readers wait for it)
- * Each tick also calls mt_step(i, key), for function probes.
+ * Each tick also calls mt_step(i, key), and the loop ends with mt_fact(4)
+ * (recursive), for function probes.
  * Output is line-buffered.
  */
 #include <limits.h>
@@ -92,6 +93,18 @@ static const char *const keys[3] = {"k0", "k1", "k2"};
 __attribute__((noipa)) long mt_step(long i, const char *key)
 {
 	return 2 * i + (key[1] - '0');
+}
+
+/* Recursive, for @entry in return probes: calls nest. */
+__attribute__((noipa)) long mt_fact(long n)
+{
+	long r;
+
+	if (n <= 1)
+		return 1;
+	r = mt_fact(n - 1);
+	__asm__ volatile("" : "+r"(r)); /* a real call, not a loop */
+	return n * r;
 }
 
 static void *steps_thread(void *arg)
@@ -167,6 +180,7 @@ int main(int argc, char **argv)
 		if (sleep_us)
 			usleep(sleep_us);
 	}
+	mt_fact(4);
 	trace_mark(mt_done, MARK_NOARGS);
 	if (done_file) {
 		FILE *f = fopen(done_file, "w");

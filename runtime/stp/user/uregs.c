@@ -77,6 +77,11 @@ int64_t stp_host_uregs_pc(const void *uregs)
 {
 	return reg(uregs, REG_RIP);
 }
+
+int64_t stp_host_uregs_sp(const void *uregs)
+{
+	return reg(uregs, REG_RSP);
+}
 #else
 /* Elsewhere function probes do not run (libmarkers' uprobes are x86-64). */
 int stp_host_uregs_get(const void *uregs, const char *name, int64_t *out)
@@ -98,6 +103,12 @@ int64_t stp_host_uregs_return(const void *uregs)
 }
 
 int64_t stp_host_uregs_pc(const void *uregs)
+{
+	(void)uregs;
+	return 0;
+}
+
+int64_t stp_host_uregs_sp(const void *uregs)
 {
 	(void)uregs;
 	return 0;
