@@ -4,7 +4,8 @@
  * when the function is entered and its value used at the return.
  *
  * The return probe gets an entry handler on the same function.  It pushes
- * a frame of the values onto a stack of its own per thread, which the
+ * a frame of the values onto a stack of its own per thread (mmap()ed on the
+ * thread's first entry), which the
  * return handler pops: calls nest, so entries and returns pair up last in,
  * first out.  A frame is pushed even when its values could not be computed
  * (an error, a busy context) and then marks the return as one to skip, so
@@ -139,15 +140,22 @@ void cg_entry_handler(struct cg *g, struct derived_probe *p, int index)
 		index, CG_ENTRY_DEPTH);
 	cg_line(g, "static pthread_key_t stpm_ent_key_%d;", index);
 	cg_line(g, "static pthread_once_t stpm_ent_once_%d = PTHREAD_ONCE_INIT;\n", index);
+	cg_line(g, "static void stpm_ent_%d_free(void *p)\n{", index);
+	cg_line(g, "\tmunmap(p, %d * sizeof(struct stpm_entry_%d));\n}\n", CG_ENTRY_DEPTH, index);
 	cg_line(g, "static void stpm_ent_key_%d_make(void)\n{", index);
-	cg_line(g, "\tpthread_key_create(&stpm_ent_key_%d, free);\n}\n", index);
+	cg_line(g, "\tpthread_key_create(&stpm_ent_key_%d, stpm_ent_%d_free);\n}\n", index, index);
 	cg_line(g, "static struct stpm_entry_%d *stpm_ent_%d_stack(void)\n{", index, index);
 	cg_line(g, "\tif (!stpm_ent_%d) {", index);
 	cg_line(g, "\t\tpthread_once(&stpm_ent_once_%d, stpm_ent_key_%d_make);", index, index);
-	cg_line(g, "\t\tstpm_ent_%d = calloc(%d, sizeof(*stpm_ent_%d));", index, CG_ENTRY_DEPTH,
-		index);
-	cg_line(g, "\t\tif (stpm_ent_%d)", index);
-	cg_line(g, "\t\t\tpthread_setspecific(stpm_ent_key_%d, stpm_ent_%d);", index, index);
+	/* mmap, not calloc: this runs in a SIGTRAP handler (see stp_host_context). */
+	cg_line(g,
+		"\t\tvoid *p = mmap(NULL, %d * sizeof(struct stpm_entry_%d), "
+		"PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);",
+		CG_ENTRY_DEPTH, index);
+	cg_line(g, "\t\tif (p == MAP_FAILED)");
+	cg_line(g, "\t\t\treturn NULL;");
+	cg_line(g, "\t\tstpm_ent_%d = p;", index);
+	cg_line(g, "\t\tpthread_setspecific(stpm_ent_key_%d, stpm_ent_%d);", index, index);
 	cg_line(g, "\t}");
 	cg_line(g, "\treturn stpm_ent_%d;\n}\n", index);
 	cg_line(g, "static void stpm_probe_%d_entry(void *probe_private, void *uc)", index);

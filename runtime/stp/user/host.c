@@ -95,20 +95,40 @@ static void ctx_after_fork_child(void)
 		stp_context_after_fork(my_ctx);
 }
 
+static void ctx_free(void *p)
+{
+	munmap(p, sizeof(struct stp_context));
+}
+
 static void ctx_make_key(void)
 {
-	pthread_key_create(&ctx_key, free);
+	pthread_key_create(&ctx_key, ctx_free);
 	pthread_atfork(NULL, NULL, ctx_after_fork_child);
 }
 
+void stp_user_context_init(void)
+{
+	pthread_once(&ctx_once, ctx_make_key);
+}
+
+/*
+ * A thread's first hit may come in a signal handler (a marker fired there,
+ * a function probe's SIGTRAP) that interrupted malloc: the context comes
+ * from mmap, which is async-signal-safe, not from calloc.  (The key was
+ * made at attach, stp_user_context_init.)
+ */
 struct stp_context *stp_host_context(void)
 {
+	void *p;
+
 	if (__builtin_expect(my_ctx != NULL, 1))
 		return my_ctx;
 	pthread_once(&ctx_once, ctx_make_key);
-	my_ctx = calloc(1, sizeof(*my_ctx));
-	if (my_ctx)
-		pthread_setspecific(ctx_key, my_ctx);
+	p = mmap(NULL, sizeof(*my_ctx), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	my_ctx = p;
+	pthread_setspecific(ctx_key, my_ctx);
 	return my_ctx;
 }
 

@@ -18,6 +18,7 @@ void stp_user_set_hooks(const struct stp_user_hooks *h)
 	struct stp_user_hooks none = {0};
 
 	hooks = h ? *h : none;
+	stp_user_context_init();
 }
 
 static void write_all(int fd, const char *buf, size_t len)

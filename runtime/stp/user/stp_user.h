@@ -25,6 +25,9 @@ struct stp_user_hooks {
 
 /* Install hooks (NULL members keep the default); NULL restores all. */
 void stp_user_set_hooks(const struct stp_user_hooks *hooks);
+/* Prepare per-thread contexts (set_hooks does it): after this a thread's
+ * first context comes without any lock or malloc, safe in a signal handler. */
+void stp_user_context_init(void);
 
 /* A zero-filled shared memory object of size bytes (memfd) and its first
  * mapping; *fd receives the descriptor, for mapping it again elsewhere
