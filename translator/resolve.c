@@ -108,37 +108,26 @@ static void mark(struct expr *x, bool read, bool written)
 	x->sym->written |= written;
 }
 
-/* An assignment target: a variable, an array element or a target
- * variable (refused later, with the probe's context).  x++ and x += n read
- * x to update it; for a global that is a reading by the script only when
- * the result is used (as stap: `n++;` leaves n unread, printed at the end,
- * `if (!n++)` reads it); for a local it always is. */
-static void resolve_lvalue(struct elab *e, struct expr *x, bool also_read)
+/*
+ * An assignment target: a variable, an array element or a target variable
+ * (refused later, with the probe's context).  updates: x++ or x += n, which
+ * read x to update it -- a read of a local, not of a global, by the script
+ * (as stap: `n++;` leaves n unread, printed at the end).  reads: the script
+ * uses the value (`if (!n++)`, or a delete, which stap counts as a read).
+ */
+static void resolve_lvalue(struct elab *e, struct expr *x, bool updates, bool reads)
 {
 	if (x->kind == EX_SYMBOL) {
 		x->sym = lookup(e, x->name, x->pos, false);
-		mark(x, also_read && x->sym && x->sym->kind != SYM_GLOBAL, true);
+		mark(x, reads || (updates && x->sym && x->sym->kind != SYM_GLOBAL), true);
 	} else if (x->kind == EX_INDEX && x->a->kind == EX_SYMBOL) {
 		resolve_array(e, x->a, x->args.n);
-		mark(x->a, false, true);
+		mark(x->a, reads, true);
 		for (int i = 0; i < x->args.n; i++)
 			resolve_expr(e, x->args.v[i]);
 	} else {
 		resolve_expr(e, x);
 	}
-}
-
-/* x++, x += n...: the target is read when the expression's value is used. */
-static void mark_update_used(struct elab *e, struct expr *x)
-{
-	const struct expr *t = x->a;
-
-	if (e->value_dropped == x)
-		return;
-	if (t->kind == EX_SYMBOL)
-		mark(x->a, true, false);
-	else if (t->kind == EX_INDEX && t->a->kind == EX_SYMBOL)
-		mark(x->a->a, true, false);
 }
 
 static bool is_digits(const char *s)
@@ -391,15 +380,15 @@ static void resolve_expr(struct elab *e, struct expr *x)
 		return;
 	case EX_PREINC:
 	case EX_POSTINC:
-		resolve_lvalue(e, x->a, true);
-		mark_update_used(e, x);
+		resolve_lvalue(e, x->a, true, e->value_dropped != x);
 		return;
-	case EX_ASSIGN:
+	case EX_ASSIGN: {
+		bool update = x->op != OP_ASSIGN && x->op != OP_AGG_ASSIGN;
+
 		resolve_expr(e, x->b);
-		resolve_lvalue(e, x->a, x->op != OP_ASSIGN && x->op != OP_AGG_ASSIGN);
-		if (x->op != OP_ASSIGN && x->op != OP_AGG_ASSIGN)
-			mark_update_used(e, x);
+		resolve_lvalue(e, x->a, update, update && e->value_dropped != x);
 		return;
+	}
 	case EX_TERNARY:
 		resolve_expr(e, x->a);
 		if (x->a->kind == EX_NUMBER && is_defined_test(x->a)) {
@@ -528,11 +517,7 @@ static void resolve_stmt(struct elab *e, struct stmt *st)
 	case ST_DELETE:
 		/* stap counts a delete as a read too: a global the script only
 		 * writes and deletes is not printed at the end. */
-		resolve_lvalue(e, st->e, false);
-		if (st->e->kind == EX_SYMBOL)
-			mark(st->e, true, false);
-		else if (st->e->kind == EX_INDEX && st->e->a->kind == EX_SYMBOL)
-			mark(st->e->a, true, false);
+		resolve_lvalue(e, st->e, false, true);
 		return;
 	case ST_RETURN:
 		if (!e->fn)
