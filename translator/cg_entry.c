@@ -36,8 +36,7 @@ struct collect {
  * meant for what the entry alone knows: arguments, clocks, the thread).
  */
 struct globals_walk {
-	const struct function *seen[64];
-	int nseen;
+	struct cg_calls calls;
 	const struct expr *found;
 };
 
@@ -58,16 +57,8 @@ static void globals_expr(void *arg, const struct expr *x)
 		w->found = x;
 		return;
 	}
-	if (x->kind == EX_CALL && x->fn && x->fn->decl->body) {
-		int i = 0;
-
-		while (i < w->nseen && w->seen[i] != x->fn)
-			i++;
-		if (i == w->nseen && w->nseen < 64) {
-			w->seen[w->nseen++] = x->fn;
-			globals_stmt(w, x->fn->decl->body);
-		}
-	}
+	if (x->kind == EX_CALL && x->fn && x->fn->decl->body && cg_calls_enter(&w->calls, x->fn))
+		globals_stmt(w, x->fn->decl->body);
 	expr_children(x, globals_expr, arg);
 }
 
@@ -84,7 +75,7 @@ static void collect_expr(void *arg, const struct expr *cx)
 	struct expr *x = (struct expr *)cx;
 
 	if (is_entry(x)) {
-		struct globals_walk w = {.nseen = 0, .found = NULL};
+		struct globals_walk w = {.calls = {.n = 0}, .found = NULL};
 
 		globals_expr(&w, x->args.v[0]);
 		if (w.found)
@@ -93,6 +84,11 @@ static void collect_expr(void *arg, const struct expr *cx)
 				"@entry(...) may not read globals ('%s'): it is evaluated at the "
 				"function's entry, without the script's locks",
 				w.found->sym->name);
+		else if (w.calls.full)
+			diag_error(x->pos, "semantic error",
+				   "@entry(...) calls more than %d script functions: too many to "
+				   "check that none reads a global",
+				   CG_MAX_CALLS);
 		x->ctx_arg = k->p->entries.n;
 		VEC_PUSH(k->g->a, k->p->entries, x);
 		return; /* an @entry inside @entry adds nothing */
