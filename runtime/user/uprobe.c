@@ -394,8 +394,10 @@ int marker_uprobe_register(const char *path, unsigned long offset, int retprobe,
 	s->nprobes++;
 	u->site = s;
 	pthread_mutex_unlock(&table_lock);
-	host_synchronize(); /* nobody reads the old array any more */
-	free(old);
+	if (old) { /* a function's first probe replaces no array */
+		host_synchronize(); /* nobody reads the old array any more */
+		free(old);
+	}
 	*out = u;
 	return 0;
 }
