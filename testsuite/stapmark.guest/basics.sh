@@ -38,4 +38,5 @@ loopback_is_up() {
 	[ $(($(cat /sys/class/net/lo/flags) & 1)) = 1 ] && ip -4 -o addr show dev lo | grep -q 'inet 127\.0\.0\.1/'
 }
 check "loopback up" loopback_is_up
-check "tmp writable" sh -c 'echo x >/tmp/x && test -s /tmp/x'
+# (a fresh name: the project tree itself may be shared in at a path under /tmp)
+check "tmp writable" sh -c 'f=$(mktemp /tmp/basics.XXXXXX) && echo x >"$f" && test -s "$f"'
