@@ -427,14 +427,14 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
 #define __MARKER_INIT_11 __MARKER_INIT_10, __marker_a11
 #define __MARKER_INIT_12 __MARKER_INIT_11, __marker_a12
 #define __MARKER_CALL(mark, call_private, n) __MARKER_CAT(__MARKER_CALL_, n)(mark, call_private, n)
-#define __MARKER_CALL_0(mark, call_private, n) __marker_dispatch(&(mark), call_private, 0, 0)
-#define __MARKER_CALL_N(mark, call_private, n)                            \
-	do {                                                              \
-		struct {                                                  \
-			__MARKER_CAT(__MARKER_SLOTS_, n)                  \
-		} __marker_argv = {__MARKER_CAT(__MARKER_INIT_, n)};      \
-		__marker_dispatch(&(mark), call_private, &__marker_argv,  \
-				  (__MARKER_CAT(__MARKER_NFP_, n)) != 0); \
+#define __MARKER_CALL_0(mark, call_private, n) __marker_dispatch(&(mark), call_private, 0, 0, 0)
+#define __MARKER_CALL_N(mark, call_private, n)                                                  \
+	do {                                                                                    \
+		struct {                                                                        \
+			__MARKER_CAT(__MARKER_SLOTS_, n)                                        \
+		} __marker_argv = {__MARKER_CAT(__MARKER_INIT_, n)};                            \
+		__marker_dispatch(&(mark), call_private, &__marker_argv, sizeof(__marker_argv), \
+				  (__MARKER_CAT(__MARKER_NFP_, n)) != 0);                       \
 	} while (0)
 
 #if defined(__SANITIZE_THREAD__)
@@ -462,7 +462,8 @@ static inline void __attribute__((format(printf, 1, 2))) __marker_check_format(c
  * every event go to libmarkers.
  */
 static __inline__ __attribute__((__always_inline__)) void
-__marker_dispatch(const struct marker *m, void *call_private, const void *argv, int fp)
+__marker_dispatch(const struct marker *m, void *call_private, const void *argv,
+		  unsigned long argv_bytes, int fp)
 {
 #if !defined(STAPMARK_NO_INLINE_DISPATCH) && !defined(__MARKER_TSAN)
 	struct __marker_rcu_reader *const *slot = __marker_thread.reader;
@@ -482,19 +483,32 @@ __marker_dispatch(const struct marker *m, void *call_private, const void *argv, 
 		p = __atomic_load_n(&m->probes, __ATOMIC_ACQUIRE);
 		if (__builtin_expect(p != (void *)0, 1)) {
 			const char *format = m->format;
+			struct __marker_va_tag t;
+			va_list args;
 
-			do {
-				struct __marker_va_tag t;
-				va_list args;
-
-				t.gp_offset = fp ? 48 : 0;
-				t.fp_offset = 176;
-				t.overflow_arg_area =
-					fp ? argv : (const void *)((__UINTPTR_TYPE__)argv + 48);
-				t.reg_save_area = fp ? (const void *)0 : argv;
-				__builtin_memcpy(args, &t, sizeof(t));
-				p->func(p->probe_private, call_private, format, &args);
-			} while ((++p)->func);
+			t.gp_offset = fp ? 48 : 0;
+			t.fp_offset = 176;
+			t.overflow_arg_area =
+				fp ? argv : (const void *)((__UINTPTR_TYPE__)argv + 48);
+			t.reg_save_area = fp ? (const void *)0 : argv;
+			__builtin_memcpy(args, &t, sizeof(t));
+			if (!fp && argv_bytes <= 48) {
+				/* At most six integer-class arguments: va_arg reads
+				 * them all at reg_save_area + gp_offset and moves only
+				 * gp_offset, so one 8-byte store of the two offsets
+				 * renews a probe's va_list (about 0.25 ns per probe). */
+				do {
+					__builtin_memcpy(args, &t, 2 * sizeof(unsigned int));
+					p->func(p->probe_private, call_private, format, &args);
+				} while ((++p)->func);
+			} else {
+				for (;;) {
+					p->func(p->probe_private, call_private, format, &args);
+					if (!(++p)->func)
+						break;
+					__builtin_memcpy(args, &t, sizeof(t));
+				}
+			}
 		}
 		__atomic_signal_fence(__ATOMIC_SEQ_CST);
 		__atomic_store_n(&r->ctr,

@@ -8,7 +8,8 @@
  * ways (trace_mark_defined, and __marker_probe_cb called directly) and
  * compares what probes read: with va_arg by the format's types, with
  * vsnprintf on the format itself, after va_copy, and with several probes
- * on one marker (each gets a fresh va_list).
+ * on one marker (each gets a fresh va_list, also when a site renews only
+ * its offsets: argv_few, argv_six).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -52,6 +53,8 @@ DEFINE_MARKER(argv_ints, "c %hhd h %hd i %d u %u l %ld ul %lu ll %lld p %p s %s 
 DEFINE_MARKER(argv_mixed, "i %d f %f ld %Lf s %s d %e ld2 %Lg c %c g %g ll %lld ld3 %La a %a u %u");
 DEFINE_MARKER(argv_doubles, "%f %f %f %f %f %f %f %f %f %f");
 DEFINE_MARKER(argv_few, "n %d s %s");
+/* Six integer-class arguments, the most a site renews with one store per probe. */
+DEFINE_MARKER(argv_six, "a %d b %ld c %s d %p e %u f %llx");
 DEFINE_MARKER(argv_none, MARK_NOARGS);
 
 static signed char c = -7;
@@ -85,6 +88,13 @@ static void fire(const char *name, int variadic)
 		else
 			trace_mark_defined(argv_doubles, 0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5,
 					   8.5, 9.5);
+	} else if (!strcmp(name, "argv_six")) {
+		if (variadic)
+			__marker_probe_cb(&GET_MARKER(argv_six), NULL, -1, 1L << 40, "six",
+					  (void *)&h, 3000000000U, 0xfeedfacecafeULL);
+		else
+			trace_mark_defined(argv_six, -1, 1L << 40, "six", (void *)&h, 3000000000U,
+					   0xfeedfacecafeULL);
 	} else if (!strcmp(name, "argv_few")) {
 		if (variadic)
 			__marker_probe_cb(&GET_MARKER(argv_few), NULL, 42, "few");
@@ -139,6 +149,7 @@ int main(void)
 	check_marker("argv_ints");
 	check_marker("argv_mixed");
 	check_marker("argv_doubles");
+	check_marker("argv_six");
 	check_marker("argv_few");
 	check_marker("argv_none");
 
