@@ -245,6 +245,42 @@ BENCH_CASE(case_nop8)
 	});
 }
 
+/*
+ * The least a site that tests something can cost: one predicted, not-taken
+ * conditional branch on a register that holds 0, with no load and no
+ * compare against memory.  A dormant marker site is this plus the load of
+ * its semaphore; eight of them bound what eight dormant sites can reach.
+ */
+#if defined(__x86_64__) || defined(__i386__)
+#define BRANCH_SITE(zero)                                                            \
+	do {                                                                         \
+		__label__ on;                                                        \
+		__asm__ goto("test %0, %0\n\tjne %l[on]" : : "r"(zero) : "cc" : on); \
+		break;                                                               \
+	on:                                                                          \
+		__asm__ __volatile__("ud2");                                         \
+	} while (0)
+#else
+#define BRANCH_SITE(zero) ((void)(zero))
+#endif
+
+BENCH_CASE(case_branch8)
+{
+	unsigned long zero = 0;
+
+	__asm__("" : "+r"(zero)); /* a zero the compiler cannot see */
+	BENCH_LOOP(n, i, {
+		BRANCH_SITE(zero);
+		BRANCH_SITE(zero);
+		BRANCH_SITE(zero);
+		BRANCH_SITE(zero);
+		BRANCH_SITE(zero);
+		BRANCH_SITE(zero);
+		BRANCH_SITE(zero);
+		BRANCH_SITE(zero);
+	});
+}
+
 enum case_id {
 	C_EMPTY,
 	C_DORMANT1,
@@ -260,6 +296,7 @@ enum case_id {
 	C_FLOOR1S,
 	C_FLOOR4S,
 	C_NOP8,
+	C_BRANCH8,
 	NCASES
 };
 
@@ -296,6 +333,7 @@ static struct bench_case cases[NCASES] = {
 	[C_FLOOR1S] = CASE("floor1s", "floor: 1 call, 1 probe", case_floor1s, 1, 1),
 	[C_FLOOR4S] = CASE("floor4s", "floor: 4 calls, 4 probes", case_floor4s, 1, 4),
 	[C_NOP8] = CASE("nop8", "floor: 8 nop5 (jump-label) sites", case_nop8, 8, 0),
+	[C_BRANCH8] = CASE("branch8", "floor: 8 branches on a register", case_branch8, 8, 0),
 };
 
 static int rounds = 15;
@@ -642,5 +680,8 @@ int main(int argc, char **argv)
 	if (!cases[C_NOP8].skip)
 		printf("  %-44s %8.3f ns\n", "floor: 8 nop5 (jump-label) sites: per site",
 		       paired(C_NOP8, 0, 1).median);
+	if (!cases[C_BRANCH8].skip)
+		printf("  %-44s %8.3f ns\n", "floor: 8 branches on a register: per site",
+		       paired(C_BRANCH8, 0, 1).median);
 	return 0;
 }
