@@ -385,7 +385,18 @@ int marker_uprobe_register(const char *path, unsigned long offset, int retprobe,
 	}
 	probes = probes_with(s, u, 1);
 	if (!probes) {
+		int created = !s->nprobes; /* made above: it has no probe to keep */
+
+		if (created) {
+			close_events(s);
+			host_assign(table[s->id], NULL);
+			__atomic_sub_fetch(&nsites, 1, __ATOMIC_RELAXED);
+		}
 		pthread_mutex_unlock(&table_lock);
+		if (created) {
+			host_synchronize(); /* a hit that found the site has left */
+			free_site(s);
+		}
 		free(u);
 		return -ENOMEM;
 	}

@@ -6,9 +6,11 @@
  * themselves), the main thread stays covered after they exit, a probed function
  * called by a handler is dropped rather than recursing, unregistering
  * stops the probe, and the program's own SIGTRAP handler still gets the
- * SIGTRAPs that are not ours.  UNTESTED where the kernel has no uprobe
+ * SIGTRAPs that are not ours, and a function's first probe that fails for
+ * want of memory leaves no events open.  UNTESTED where the kernel has no uprobe
  * PMU or perf events are not allowed.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <link.h>
 #include <pthread.h>
@@ -110,6 +112,33 @@ static long offset_of(void *fn)
 
 static volatile int go;
 
+/* While set, the probe array of a function's first probe (calloc(2, sizeof
+ * pointer)) cannot be allocated.  The program's calloc is the one
+ * libmarkers calls. */
+static int fail_probe_array;
+extern void *__libc_calloc(size_t nmemb, size_t size);
+
+void *calloc(size_t nmemb, size_t size)
+{
+	if (__atomic_load_n(&fail_probe_array, __ATOMIC_RELAXED) && nmemb == 2 &&
+	    size == sizeof(void *))
+		return NULL;
+	return __libc_calloc(nmemb, size);
+}
+
+static int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
 static void *early_thread(void *arg)
 {
 	(void)arg;
@@ -204,6 +233,18 @@ int main(void)
 	probed_add(5, 5);
 	CHECK_EQ(entries, 124L, "no entry hit after unregistering");
 	CHECK_EQ(return_sum, 5050L + 10 * 1001 + 10 * 2002, "no return hit after unregistering");
+
+	/* A first probe whose probe array cannot be allocated: the site
+	 * made for it, and its events, go again. */
+	int fds = open_fds();
+
+	__atomic_store_n(&fail_probe_array, 1, __ATOMIC_RELAXED);
+	rc = marker_uprobe_register(path, (unsigned long)off_inner, 0, on_inner, NULL, &inner);
+	__atomic_store_n(&fail_probe_array, 0, __ATOMIC_RELAXED);
+	CHECK_EQ(rc, -ENOMEM, "a first probe without memory for its array fails");
+	CHECK_EQ(open_fds(), fds, "and leaves no event open");
+	probed_inner(2);
+	CHECK_EQ(inner_hits, 1L, "nothing fires there");
 
 	raise(SIGTRAP);
 	CHECK_EQ(program_traps, 1L, "the program's own SIGTRAP handler still gets its signals");
