@@ -516,6 +516,8 @@ __marker_dispatch(const struct marker *m, void *call_private, const void *argv,
 				 __ATOMIC_RELAXED);
 		return;
 	}
+#else
+	(void)argv_bytes;
 #endif
 	if (fp)
 		__marker_probe_argv(m, call_private, argv);
