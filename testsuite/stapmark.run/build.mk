@@ -19,7 +19,7 @@ $(RUNT)/fake_timer.so: $(RUN_DIR)/fake_script.c $(RUN_MOD_DEPS) $(RUN_MOD_LIBS) 
 	$(CC) $(RUN_MOD_CFLAGS) -DFAKE_NO_MARKERS -shared -Wl,--exclude-libs,ALL -o $@ $< \
 		$(RUN_MOD_LIBS) $(TEST_LIBS)
 
-$(RUNT)/target: $(RUN_DIR)/target.c include/stapmark/marker.h $(B)/lib/libmarkers.so
+$(RUNT)/target: $(RUN_DIR)/target.c testsuite/lib/loop_options.h include/stapmark/marker.h $(B)/lib/libmarkers.so
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_LIBS)
 

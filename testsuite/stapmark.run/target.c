@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <stapmark/marker.h>
+#include "loop_options.h"
 
 static volatile sig_atomic_t report;
 
@@ -28,46 +29,28 @@ static void on_usr1(int sig)
 
 int main(int argc, char **argv)
 {
-	long n = 5, crash_after = -1, sleep_us = 0;
-	int forever = 0, ready = 0, opt;
+	struct loop_options o = LOOP_OPTIONS_DEFAULT;
+	int opt;
 
-	while ((opt = getopt(argc, argv, "n:fs:k:r")) != -1) {
-		switch (opt) {
-		case 'n':
-			n = atol(optarg);
-			break;
-		case 'f':
-			forever = 1;
-			break;
-		case 's':
-			sleep_us = atol(optarg);
-			break;
-		case 'k':
-			crash_after = atol(optarg);
-			break;
-		case 'r':
-			ready = 1;
-			break;
-		default:
+	while ((opt = getopt(argc, argv, LOOP_OPTSTRING)) != -1) {
+		if (!loop_option(&o, opt, optarg)) {
 			fprintf(stderr, "usage: target [-n N | -f] [-s US] [-k K] [-r]\n");
 			return 2;
 		}
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (ready) {
+	if (o.ready) {
 		signal(SIGUSR1, on_usr1);
 		printf("ready\n");
 	}
-	for (long i = 0; forever || i < n; i++) {
-		if (i == crash_after)
-			*(volatile int *)NULL = 1;
+	for (long i = 0; loop_continues(&o, i); i++) {
 		trace_mark(run_tick, "i %ld key %ld", i, i % 3);
 		if (report) {
 			report = 0;
 			printf("enabled=%d\n", marker_enabled(run_tick));
 		}
-		if (sleep_us)
-			usleep(sleep_us);
+		if (o.sleep_us)
+			usleep(o.sleep_us);
 	}
 	return 0;
 }

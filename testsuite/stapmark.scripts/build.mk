@@ -2,7 +2,7 @@
 # values of every format conversion, and loop/crash/flood modes.
 SCRTEST_TB := $(TB)/scripts
 
-$(SCRTEST_TB)/marktest: testsuite/stapmark.scripts/marktest.c include/stapmark/marker.h \
+$(SCRTEST_TB)/marktest: testsuite/stapmark.scripts/marktest.c testsuite/lib/loop_options.h include/stapmark/marker.h \
 		$(B)/lib/libmarkers.so
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_LIBS)

@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include <stapmark/marker.h>
+#include "loop_options.h"
 
 #define NOINLINE __attribute__((noinline))
 
@@ -116,38 +117,20 @@ static void *steps_thread(void *arg)
 
 int main(int argc, char **argv)
 {
-	long n = 5, crash_after = -1, sleep_us = 0;
-	int forever = 0, ready = 0, opt;
+	struct loop_options o = LOOP_OPTIONS_DEFAULT;
 	const char *done_file = NULL;
+	int opt;
 
-	while ((opt = getopt(argc, argv, "n:fs:k:rd:")) != -1) {
-		switch (opt) {
-		case 'n':
-			n = atol(optarg);
-			break;
-		case 'f':
-			forever = 1;
-			break;
-		case 's':
-			sleep_us = atol(optarg);
-			break;
-		case 'k':
-			crash_after = atol(optarg);
-			break;
-		case 'r':
-			ready = 1;
-			break;
-		case 'd':
+	while ((opt = getopt(argc, argv, LOOP_OPTSTRING "d:")) != -1) {
+		if (opt == 'd')
 			done_file = optarg;
-			break;
-		default:
+		else if (!loop_option(&o, opt, optarg))
 			goto usage;
-		}
 	}
 	if (optind != argc - 1)
 		goto usage;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (ready) {
+	if (o.ready) {
 		signal(SIGUSR1, on_usr1);
 		signal(SIGUSR2, on_usr2);
 		printf("ready\n");
@@ -158,9 +141,7 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[optind], "loop") != 0)
 		goto usage;
-	for (long i = 0; forever || i < n; i++) {
-		if (i == crash_after)
-			*(volatile int *)NULL = 1;
+	for (long i = 0; loop_continues(&o, i); i++) {
 		trace_mark(mt_tick, "i %ld key %s", i, keys[i % 3]);
 		mt_step(i, keys[i % 3]);
 		if (report) {
@@ -177,8 +158,8 @@ int main(int argc, char **argv)
 				pthread_join(t[k], NULL);
 			printf("spawned\n");
 		}
-		if (sleep_us)
-			usleep(sleep_us);
+		if (o.sleep_us)
+			usleep(o.sleep_us);
 	}
 	mt_fact(4);
 	trace_mark(mt_done, MARK_NOARGS);
