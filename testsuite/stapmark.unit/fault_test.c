@@ -86,18 +86,27 @@ static void copies(void)
 	munmap(two, page);
 }
 
-/* Run f in a child: whether it died of the fault (under AddressSanitizer,
- * whose own handler reports the fault and exits, a failing exit). */
-static bool dies_of_segv(void (*f)(void))
+/* Run f in a child, which exits with status_if_returns if f returns; its
+ * wait status. */
+static int run_child(void (*f)(void), int status_if_returns)
 {
 	pid_t pid = fork();
 	int status;
 
 	if (pid == 0) {
 		f();
-		_exit(0);
+		_exit(status_if_returns);
 	}
 	waitpid(pid, &status, 0);
+	return status;
+}
+
+/* Run f in a child: whether it died of the fault (under AddressSanitizer,
+ * whose own handler reports the fault and exits, a failing exit). */
+static bool dies_of_segv(void (*f)(void))
+{
+	int status = run_child(f, 0);
+
 #ifdef __SANITIZE_ADDRESS__
 	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 		return true;
@@ -140,14 +149,8 @@ static void handler_first(void)
 
 static int child_status(void (*f)(void))
 {
-	pid_t pid = fork();
-	int status;
+	int status = run_child(f, 1);
 
-	if (pid == 0) {
-		f();
-		_exit(1);
-	}
-	waitpid(pid, &status, 0);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
