@@ -455,6 +455,15 @@ static void prelude(struct cg *g)
 	      f);
 }
 
+/* Sets global s from the region allocation call, or fails the module's
+ * initialisation with a message naming s. */
+static void global_new(struct cg *g, const struct symbol *s, const char *call)
+{
+	cg_line(g, "if (!(stpm_g->g%d_%s = %s))", s->id, s->name, call);
+	cg_line(g, "\treturn stp_snprintf(err, errlen, \"%s\"), -1;",
+		arena_printf(g->a, "no room in the region for %s", s->name));
+}
+
 /* The histogram of a statistic, as the runtime describes it. */
 static void hist_init(struct cg *g, const struct symbol *s, const char *h);
 
@@ -517,10 +526,7 @@ static void globals_init(struct cg *g)
 				(long long)d->size, d->wrap);
 			if (s->type == TYPE_STATS)
 				hist_desc(g, s, "d.h");
-			cg_line(g, "if (!(stpm_g->g%d_%s = stp_map_new(stpm_r, &d)))", s->id,
-				s->name);
-			cg_line(g, "\treturn stp_snprintf(err, errlen, \"%s\"), -1;",
-				arena_printf(g->a, "no room in the region for %s", s->name));
+			global_new(g, s, "stp_map_new(stpm_r, &d)");
 			g->ind--;
 			cg_line(g, "}");
 		} else if (s->type == TYPE_STATS) {
@@ -528,10 +534,7 @@ static void globals_init(struct cg *g)
 			g->ind++;
 			cg_line(g, "struct stp_hist_desc h;");
 			hist_desc(g, s, "h");
-			cg_line(g, "if (!(stpm_g->g%d_%s = stp_stat_new(stpm_r, &h)))", s->id,
-				s->name);
-			cg_line(g, "\treturn stp_snprintf(err, errlen, \"%s\"), -1;",
-				arena_printf(g->a, "no room in the region for %s", s->name));
+			global_new(g, s, "stp_stat_new(stpm_r, &h)");
 			g->ind--;
 			cg_line(g, "}");
 		} else if (s->type == TYPE_STRING && d->init && d->init->kind == EX_STRING) {
