@@ -322,6 +322,15 @@ static void free_site(struct uprobe_site *s)
 	free(s);
 }
 
+/* Under table_lock: closes s's events and takes it out of the table.  It
+ * is freed once a grace period has passed (a hit may still hold it). */
+static void withdraw_site(struct uprobe_site *s)
+{
+	close_events(s);
+	host_assign(table[s->id], NULL);
+	__atomic_sub_fetch(&nsites, 1, __ATOMIC_RELAXED);
+}
+
 int marker_uprobe_register(const char *path, unsigned long offset, int retprobe,
 			   marker_uprobe_func *probe, void *probe_private,
 			   struct marker_uprobe **out)
@@ -387,11 +396,8 @@ int marker_uprobe_register(const char *path, unsigned long offset, int retprobe,
 	if (!probes) {
 		int created = !s->nprobes; /* made above: it has no probe to keep */
 
-		if (created) {
-			close_events(s);
-			host_assign(table[s->id], NULL);
-			__atomic_sub_fetch(&nsites, 1, __ATOMIC_RELAXED);
-		}
+		if (created)
+			withdraw_site(s);
 		pthread_mutex_unlock(&table_lock);
 		if (created) {
 			host_synchronize(); /* a hit that found the site has left */
@@ -425,9 +431,7 @@ void marker_uprobe_unregister(struct marker_uprobe *u)
 	old = s->probes;
 	if (s->nprobes == 1) {
 		/* The last one: the events go, then the site. */
-		close_events(s);
-		host_assign(table[s->id], NULL);
-		__atomic_sub_fetch(&nsites, 1, __ATOMIC_RELAXED);
+		withdraw_site(s);
 		gone = s;
 		old = NULL; /* free_site frees it */
 	} else {
