@@ -677,11 +677,13 @@ int main(int argc, char **argv)
 			printf("  (%5.1f cycles)", s.median / ns_cycle);
 		printf("\n");
 	}
-	if (!cases[C_NOP8].skip)
-		printf("  %-44s %8.3f ns\n", "floor: 8 nop5 (jump-label) sites: per site",
-		       paired(C_NOP8, 0, 1).median);
-	if (!cases[C_BRANCH8].skip)
-		printf("  %-44s %8.3f ns\n", "floor: 8 branches on a register: per site",
-		       paired(C_BRANCH8, 0, 1).median);
+	for (k = C_NOP8; k <= C_BRANCH8; k++) { /* the 8-site floors, per site */
+		char label[64];
+
+		if (cases[k].skip)
+			continue;
+		snprintf(label, sizeof(label), "%s: per site", cases[k].label);
+		printf("  %-44s %8.3f ns\n", label, paired(k, 0, 1).median);
+	}
 	return 0;
 }
