@@ -92,11 +92,13 @@ static bool find_runtime(struct session *s, struct runtime *rt)
 
 /* FNV-1a, twice with different bases: a 128-bit digest (no adversary here:
  * the cache is the user's own). */
-struct digest {
-	uint64_t h[2];
-};
+void digest_init(struct digest *d)
+{
+	d->h[0] = 0xcbf29ce484222325ULL;
+	d->h[1] = 0x84222325cbf29ce4ULL;
+}
 
-static void digest_add(struct digest *d, const void *data, size_t n)
+void digest_add(struct digest *d, const void *data, size_t n)
 {
 	const unsigned char *p = data;
 
@@ -105,13 +107,13 @@ static void digest_add(struct digest *d, const void *data, size_t n)
 			d->h[k] = (d->h[k] ^ p[i]) * 0x100000001b3ULL;
 }
 
-static void digest_str(struct digest *d, const char *s)
+void digest_str(struct digest *d, const char *s)
 {
 	digest_add(d, s, strlen(s) + 1);
 }
 
 /* A file's identity: its name, size and modification time. */
-static void digest_file(struct digest *d, const char *path)
+void digest_file(struct digest *d, const char *path)
 {
 	struct stat st;
 
@@ -122,7 +124,7 @@ static void digest_file(struct digest *d, const char *path)
 	}
 }
 
-static void digest_dir(struct digest *d, struct arena *a, const char *dir)
+void digest_dir(struct digest *d, struct arena *a, const char *dir)
 {
 	DIR *dh = opendir(dir);
 	struct dirent *de;
@@ -166,7 +168,7 @@ static char *program_text(const struct program *prog, size_t *len)
 	return buf;
 }
 
-static const char *cache_dir(struct session *s)
+const char *build_cache_dir(struct session *s)
 {
 	const char *env = getenv("STAPMARK_CACHE"), *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
@@ -178,7 +180,7 @@ static const char *cache_dir(struct session *s)
 	return arena_printf(s->arena, "%s/.cache/stapmark", home && *home ? home : "/tmp");
 }
 
-static int mkdirs(const char *path)
+int build_mkdirs(const char *path)
 {
 	char buf[PATH_MAX];
 
@@ -195,36 +197,27 @@ static int mkdirs(const char *path)
 	return mkdir(buf, 0700) < 0 && errno != EEXIST ? -1 : 0;
 }
 
-int build_prepare(struct session *s, const struct program *prog, struct build *b)
+int build_digest_program(struct session *s, const struct program *prog, struct digest *d)
 {
-	struct runtime rt;
-	struct digest d = {{0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL}};
 	size_t len;
-	char *text;
+	char *text = program_text(prog, &len);
 
-	memset(b, 0, sizeof(*b));
-	if (!find_runtime(s, &rt)) {
-		fprintf(stderr, "stapmark: cannot find the handler runtime (runtime/stp and the "
-				"libraries of the build tree or the installation)\n");
-		return 1;
-	}
-	text = program_text(prog, &len);
 	if (!text)
 		return 1;
-	digest_str(&d, "stapmark " STAPMARK_VERSION);
+	digest_str(d, "stapmark " STAPMARK_VERSION);
 	/* The translator itself (its pass 3 writes the C): a rebuilt stapmark
 	 * never reuses what an older one compiled. */
-	digest_file(&d, "/proc/self/exe");
-	digest_add(&d, text, len);
+	digest_file(d, "/proc/self/exe");
+	digest_add(d, text, len);
 	free(text);
 	/* Where the code came from: the C carries file:line:col for its error
 	 * messages, which the program text leaves out (an inserted blank line
 	 * or another path for the same script must not reuse the module). */
-	digest_str(&d, s->script_file ? s->script_file : "-e");
+	digest_str(d, s->script_file ? s->script_file : "-e");
 	if (s->script_file)
-		digest_file(&d, s->script_file);
+		digest_file(d, s->script_file);
 	else if (s->script_text)
-		digest_str(&d, s->script_text);
+		digest_str(d, s->script_text);
 	/* Function probes carry the function's offset in its file, which a
 	 * rebuilt program moves without changing the program text. */
 	for (int i = 0; i < prog->probes.n; i++) {
@@ -232,20 +225,72 @@ int build_prepare(struct session *s, const struct program *prog, struct build *b
 
 		if (p->kind != PK_PROCESS_FUNCTION && p->kind != PK_KERNEL_FUNCTION)
 			continue;
-		digest_str(&d, p->path ? p->path : "");
-		digest_add(&d, &p->address, sizeof(p->address));
-		digest_add(&d, &p->file_offset, sizeof(p->file_offset));
+		digest_str(d, p->path ? p->path : "");
+		digest_add(d, &p->address, sizeof(p->address));
+		digest_add(d, &p->file_offset, sizeof(p->file_offset));
 	}
 	for (int i = 0; i < s->include_dirs.n; i++) {
 		const char *dirs[4];
 		int n = pass1_tapset_subdirs(s, s->include_dirs.v[i], dirs);
 
 		for (int k = 0; k < n; k++)
-			digest_dir(&d, s->arena, dirs[k]);
+			digest_dir(d, s->arena, dirs[k]);
 	}
 	for (int i = 0; i < s->defines.n; i++)
-		digest_str(&d, s->defines.v[i]);
-	digest_str(&d, s->module_name ? s->module_name : "");
+		digest_str(d, s->defines.v[i]);
+	digest_str(d, s->module_name ? s->module_name : "");
+	return 0;
+}
+
+void build_set_key(struct session *s, const struct digest *d, struct build *b)
+{
+	b->key = arena_printf(s->arena, "%016" PRIx64 "%016" PRIx64, d->h[0], d->h[1]);
+	b->dir = arena_printf(s->arena, "%s/%.2s/%s", build_cache_dir(s), b->key, b->key);
+}
+
+char *build_tmpdir(struct session *s, const struct build *b)
+{
+	const char *parent = arena_printf(s->arena, "%s/%.2s", build_cache_dir(s), b->key);
+	char *tmp = arena_printf(s->arena, "%s/tmp-XXXXXX", parent);
+
+	/* Build in a directory of our own, then move it into place at once:
+	 * a concurrent run never sees half a module. */
+	if (build_mkdirs(parent) < 0 || !mkdtemp(tmp)) {
+		fprintf(stderr, "stapmark: cannot create the cache directory %s: %s\n", parent,
+			strerror(errno));
+		return NULL;
+	}
+	return tmp;
+}
+
+bool build_install(struct session *s, const char *tmpdir, struct build *b, const char *file)
+{
+	const char *in_place = arena_printf(s->arena, "%s/%s", b->dir, file);
+
+	/* Another run may have put the same module there first. */
+	if (rename(tmpdir, b->dir) && errno != ENOTEMPTY && errno != EEXIST)
+		return false;
+	if (access(in_place, R_OK))
+		return false;
+	if (strcmp(tmpdir, b->dir) && access(tmpdir, F_OK) == 0)
+		build_run((char *[]){"rm", "-rf", (char *)tmpdir, NULL}, "/dev/null");
+	return true;
+}
+
+int build_prepare(struct session *s, const struct program *prog, struct build *b)
+{
+	struct runtime rt;
+	struct digest d;
+
+	memset(b, 0, sizeof(*b));
+	if (!find_runtime(s, &rt)) {
+		fprintf(stderr, "stapmark: cannot find the handler runtime (runtime/stp and the "
+				"libraries of the build tree or the installation)\n");
+		return 1;
+	}
+	digest_init(&d);
+	if (build_digest_program(s, prog, &d))
+		return 1;
 	const char *cc = resolve_program_path(s, compiler());
 
 	digest_file(&d, cc ? cc : compiler());
@@ -256,33 +301,24 @@ int build_prepare(struct session *s, const struct program *prog, struct build *b
 	digest_dir(&d, s->arena, rt.stp);
 	digest_dir(&d, s->arena, rt.stp_user);
 	digest_dir(&d, s->arena, rt.transport);
-	b->key = arena_printf(s->arena, "%016" PRIx64 "%016" PRIx64, d.h[0], d.h[1]);
-	const char *root = cache_dir(s);
-
-	b->dir = arena_printf(s->arena, "%s/%.2s/%s", root, b->key, b->key);
+	build_set_key(s, &d, b);
 	b->so_file = arena_printf(s->arena, "%s/module.so", b->dir);
 	b->c_file = arena_printf(s->arena, "%s/module.c", b->dir);
 	if (exists(b->so_file)) {
 		b->cached = true;
 		return 0;
 	}
-	/* Build in a directory of our own, then move it into place at once:
-	 * a concurrent run never sees half a module. */
-	const char *parent = arena_printf(s->arena, "%s/%.2s", root, b->key);
-	char *tmp = arena_printf(s->arena, "%s/tmp-XXXXXX", parent);
+	char *tmp = build_tmpdir(s, b);
 
-	if (mkdirs(parent) < 0 || !mkdtemp(tmp)) {
-		fprintf(stderr, "stapmark: cannot create the cache directory %s: %s\n", parent,
-			strerror(errno));
+	if (!tmp)
 		return 1;
-	}
 	b->c_file = arena_printf(s->arena, "%s/module.c", tmp);
 	b->so_file = arena_printf(s->arena, "%s/module.so", tmp);
 	return 0;
 }
 
 /* Run argv, its output into log; returns its exit status (or -1). */
-static int run(char *const argv[], const char *log)
+int build_run(char *const argv[], const char *log)
 {
 	pid_t pid = fork();
 	int status;
@@ -305,7 +341,7 @@ static int run(char *const argv[], const char *log)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-static void show_log(const char *log)
+void build_show_log(const char *log)
 {
 	FILE *f = fopen(log, "r");
 	char line[1024];
@@ -383,19 +419,14 @@ int build_compile(struct session *s, struct build *b)
 			fprintf(stderr, "%s%s", i ? " " : "", argv.v[i]);
 		fputc('\n', stderr);
 	}
-	if (run(argv.v, log) != 0) {
-		show_log(log);
+	if (build_run(argv.v, log) != 0) {
+		build_show_log(log);
 		fprintf(stderr, "stapmark: compiling %s failed (log: %s)\n", b->c_file, log);
 		return 1;
 	}
-	/* Into place; another run may have put the same module there first. */
-	if (rename(tmpdir, b->dir) == 0 || errno == ENOTEMPTY || errno == EEXIST) {
-		if (access(arena_printf(a, "%s/module.so", b->dir), R_OK) == 0) {
-			if (strcmp(tmpdir, b->dir) && access(tmpdir, F_OK) == 0)
-				run((char *[]){"rm", "-rf", tmpdir, NULL}, "/dev/null");
-			b->c_file = arena_printf(a, "%s/module.c", b->dir);
-			b->so_file = arena_printf(a, "%s/module.so", b->dir);
-		}
+	if (build_install(s, tmpdir, b, "module.so")) {
+		b->c_file = arena_printf(a, "%s/module.c", b->dir);
+		b->so_file = arena_printf(a, "%s/module.so", b->dir);
 	}
 	return 0;
 }

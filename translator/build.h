@@ -11,6 +11,7 @@
  * and the compiler's log.
  */
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "elab.h"
 
@@ -27,4 +28,34 @@ int build_prepare(struct session *s, const struct program *prog, struct build *b
 
 /* Compile b->c_file (written by pass 3) into b->so_file.  0 or 1. */
 int build_compile(struct session *s, struct build *b);
+
+/*
+ * What both backends' pass 4 share (build_kernel.c builds .ko files with
+ * them): the digest of the cache key, the cache entry, running a tool.
+ */
+struct digest {
+	uint64_t h[2];
+};
+void digest_init(struct digest *d);
+void digest_add(struct digest *d, const void *data, size_t n);
+void digest_str(struct digest *d, const char *s);
+/* A file's identity (name, size, modification time), every file of a
+ * directory's. */
+void digest_file(struct digest *d, const char *path);
+void digest_dir(struct digest *d, struct arena *a, const char *dir);
+/* The inputs every module has: the program as pass 3 sees it, where it
+ * came from, the tapsets, the options that change the code.  0 or 1. */
+int build_digest_program(struct session *s, const struct program *prog, struct digest *d);
+/* b->key and b->dir (the cache entry) from the digest. */
+void build_set_key(struct session *s, const struct digest *d, struct build *b);
+/* A fresh directory next to b->dir to build in; NULL after saying why. */
+char *build_tmpdir(struct session *s, const struct build *b);
+/* Move tmpdir into place as b->dir (or drop it when a concurrent run was
+ * first); true when b->dir then holds file. */
+bool build_install(struct session *s, const char *tmpdir, struct build *b, const char *file);
+const char *build_cache_dir(struct session *s);
+int build_mkdirs(const char *path);
+/* Run argv with its output into log; its exit status, or -1. */
+int build_run(char *const argv[], const char *log);
+void build_show_log(const char *log);
 #endif
