@@ -24,4 +24,5 @@ install-runtime: all
 	install -m 644 runtime/stp/user/*.[ch] $(RUNTIME_SHARE)/stp/user/
 	install -m 644 runtime/transport/*.h $(RUNTIME_SHARE)/transport/
 	install -m 644 $(B)/lib/libstp-user.a $(B)/lib/libstp-transport.a \
-		$(B)/transport/obj/preload.o $(DESTDIR)$(PREFIX)/lib/stapmark/
+		$(B)/transport/obj/preload.o $(B)/obj/stp-user/module.o \
+		$(DESTDIR)$(PREFIX)/lib/stapmark/

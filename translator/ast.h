@@ -123,6 +123,8 @@ struct expr {
 	struct symbol *sym;
 	struct function *fn;
 	int ctx, ctx_arg;
+	/* Pass 2, =~ and !~: the pattern's place in program.regexes. */
+	int regex_id;
 };
 
 enum stmt_kind {

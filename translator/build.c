@@ -39,6 +39,7 @@ struct runtime {
 	const char *stp, *stp_user, *transport; /* header (and source) dirs */
 	const char *libdir; /* libmarkers.so */
 	const char *libstp, *libtransport, *preload;
+	const char *module_obj; /* runtime/stp/user/module.c, compiled */
 };
 
 static bool exists(const char *path)
@@ -70,6 +71,7 @@ static bool find_runtime(struct session *s, struct runtime *rt)
 			.libstp = arena_printf(a, "%s/../lib/libstp-user.a", exe),
 			.libtransport = arena_printf(a, "%s/../lib/libstp-transport.a", exe),
 			.preload = arena_printf(a, "%s/../transport/obj/preload.o", exe),
+			.module_obj = arena_printf(a, "%s/../obj/stp-user/module.o", exe),
 		};
 		return true;
 	}
@@ -86,6 +88,7 @@ static bool find_runtime(struct session *s, struct runtime *rt)
 		.libstp = arena_printf(a, "%s/stapmark/libstp-user.a", lib),
 		.libtransport = arena_printf(a, "%s/stapmark/libstp-transport.a", lib),
 		.preload = arena_printf(a, "%s/stapmark/preload.o", lib),
+		.module_obj = arena_printf(a, "%s/stapmark/module.o", lib),
 	};
 	return exists(arena_printf(a, "%s/stp.h", rt->stp)) && exists(rt->libtransport);
 }
@@ -297,6 +300,7 @@ int build_prepare(struct session *s, const struct program *prog, struct build *b
 	digest_file(&d, rt.libstp);
 	digest_file(&d, rt.libtransport);
 	digest_file(&d, rt.preload);
+	digest_file(&d, rt.module_obj);
 	digest_file(&d, arena_printf(s->arena, "%s/stapmark/marker.h", rt.include));
 	digest_dir(&d, s->arena, rt.stp);
 	digest_dir(&d, s->arena, rt.stp_user);
@@ -402,6 +406,7 @@ int build_compile(struct session *s, struct build *b)
 				closedir(dh);
 		}
 	} else {
+		ARG("%s", rt.module_obj);
 		ARG("%s", rt.libstp);
 	}
 	ARG("%s", rt.libtransport);

@@ -92,17 +92,5 @@ void cg_entry_pop(struct cg *g, int index);
 const char *cg_entry_value(struct cg *g, const struct expr *x);
 
 /* cg_module.c */
-/* The script functions a walk over code has entered: each body once, so
- * that recursion ends.  Past CG_MAX_CALLS different ones, full is set and
- * no more are entered (the walk then assumes the worst). */
-#define CG_MAX_CALLS 256
-struct cg_calls {
-	const struct function *v[CG_MAX_CALLS];
-	int n;
-	bool full;
-};
-/* Whether a walk reaching a call of f should walk f's body now. */
-bool cg_calls_enter(struct cg_calls *c, const struct function *f);
-
 int pass3_translate(struct session *s, struct program *p, FILE *out);
 #endif

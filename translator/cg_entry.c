@@ -4,21 +4,18 @@
  * when the function is entered and its value used at the return.
  *
  * The return probe gets an entry handler on the same function.  It pushes
- * a frame of the values onto a stack of its own per thread (mmap()ed on the
- * thread's first entry), which the
- * return handler pops: calls nest, so entries and returns pair up last in,
- * first out.  A frame is pushed even when its values could not be computed
- * (an error, a busy context) and then marks the return as one to skip, so
- * the pairing never slips.  A call left by longjmp() leaves its frame
- * behind; the next entry drops every frame at or below its own stack
- * position, which such calls held.  Deeper than CG_ENTRY_DEPTH calls, the
+ * a frame of the values onto a stack per thread (runtime/stp/entry.h),
+ * which the return handler pops: calls nest, so entries and returns pair
+ * up last in, first out.  A frame is pushed even when its values could not
+ * be computed (an error, a busy context) and then marks the return as one
+ * to skip, so the pairing never slips.  A call left by longjmp() leaves its
+ * frame behind; the next entry drops every frame at or below its own stack
+ * position, which such calls held.  Deeper than STP_ENTRY_DEPTH calls, the
  * returns are skipped.
  */
 #include <string.h>
 
 #include "cg.h"
-
-#define CG_ENTRY_DEPTH 64
 
 static bool is_entry(const struct expr *x)
 {
@@ -36,7 +33,7 @@ struct collect {
  * meant for what the entry alone knows: arguments, clocks, the thread).
  */
 struct globals_walk {
-	struct cg_calls calls;
+	struct call_set calls;
 	const struct expr *found;
 };
 
@@ -57,7 +54,7 @@ static void globals_expr(void *arg, const struct expr *x)
 		w->found = x;
 		return;
 	}
-	if (x->kind == EX_CALL && x->fn && x->fn->decl->body && cg_calls_enter(&w->calls, x->fn))
+	if (x->kind == EX_CALL && x->fn && x->fn->decl->body && call_set_enter(&w->calls, x->fn))
 		globals_stmt(w, x->fn->decl->body);
 	expr_children(x, globals_expr, arg);
 }
@@ -88,7 +85,7 @@ static void collect_expr(void *arg, const struct expr *cx)
 			diag_error(x->pos, "semantic error",
 				   "@entry(...) calls more than %d script functions: too many to "
 				   "check that none reads a global",
-				   CG_MAX_CALLS);
+				   ELAB_MAX_CALLS);
 		x->ctx_arg = k->p->entries.n;
 		VEC_PUSH(k->g->a, k->p->entries, x);
 		return; /* an @entry inside @entry adds nothing */
@@ -114,8 +111,7 @@ int cg_entry_collect(struct cg *g, struct derived_probe *p)
 void cg_entry_handler(struct cg *g, struct derived_probe *p, int index)
 {
 	cg_line(g, "struct stpm_entry_%d {", index);
-	cg_line(g, "\tuint64_t sp;");
-	cg_line(g, "\tint valid;");
+	cg_line(g, "\tstruct stp_entry_frame h;");
 	for (int k = 0; k < p->entries.n; k++) {
 		if (p->entries.v[k]->type == TYPE_STRING)
 			cg_line(g, "\tstp_string_t v%d;", k);
@@ -123,55 +119,14 @@ void cg_entry_handler(struct cg *g, struct derived_probe *p, int index)
 			cg_line(g, "\tint64_t v%d;", k);
 	}
 	cg_line(g, "};");
-	/* The stack is allocated per thread on its first entry, like the
-	 * thread's context: thread-locals that large do not fit the static TLS
-	 * a dlopen()ed module may use. */
-	cg_line(g,
-		"static __thread struct stpm_entry_%d *stpm_ent_%d "
-		"__attribute__((tls_model(\"initial-exec\")));",
-		index, index);
-	cg_line(g,
-		"static __thread int stpm_nent_%d __attribute__((tls_model(\"initial-exec\"))); "
-		"/* may pass %d: those are not kept */",
-		index, CG_ENTRY_DEPTH);
-	cg_line(g, "static pthread_key_t stpm_ent_key_%d;", index);
-	cg_line(g, "static pthread_once_t stpm_ent_once_%d = PTHREAD_ONCE_INIT;\n", index);
-	cg_line(g, "static void stpm_ent_%d_free(void *p)\n{", index);
-	cg_line(g, "\tmunmap(p, %d * sizeof(struct stpm_entry_%d));\n}\n", CG_ENTRY_DEPTH, index);
-	cg_line(g, "static void stpm_ent_key_%d_make(void)\n{", index);
-	cg_line(g, "\tpthread_key_create(&stpm_ent_key_%d, stpm_ent_%d_free);\n}\n", index, index);
-	cg_line(g, "static struct stpm_entry_%d *stpm_ent_%d_stack(void)\n{", index, index);
-	cg_line(g, "\tif (!stpm_ent_%d) {", index);
-	cg_line(g, "\t\tpthread_once(&stpm_ent_once_%d, stpm_ent_key_%d_make);", index, index);
-	/* mmap, not calloc: this runs in a SIGTRAP handler (see stp_host_context). */
-	cg_line(g,
-		"\t\tvoid *p = mmap(NULL, %d * sizeof(struct stpm_entry_%d), "
-		"PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);",
-		CG_ENTRY_DEPTH, index);
-	cg_line(g, "\t\tif (p == MAP_FAILED)");
-	cg_line(g, "\t\t\treturn NULL;");
-	cg_line(g, "\t\tstpm_ent_%d = p;", index);
-	cg_line(g, "\t\tpthread_setspecific(stpm_ent_key_%d, stpm_ent_%d);", index, index);
-	cg_line(g, "\t}");
-	cg_line(g, "\treturn stpm_ent_%d;\n}\n", index);
 	cg_line(g, "static void stpm_probe_%d_entry(void *probe_private, void *uc)", index);
 	cg_line(g, "{");
 	g->ind = 1;
-	cg_line(g, "uint64_t sp = (uint64_t)stp_host_uregs_sp(uc);");
-	cg_line(g, "struct stpm_entry_%d *f = NULL, *st = stpm_ent_%d_stack();", index, index);
-	cg_line(g, "int n = stpm_nent_%d;", index);
+	cg_line(g, "struct stpm_entry_%d *f = (struct stpm_entry_%d *)stp_entry_push(", index,
+		index);
+	cg_line(g, "\t%d, sizeof(*f), (uint64_t)stp_host_uregs_sp(uc));", index);
 	cg_line(g, "%s", "");
 	cg_line(g, "(void)probe_private;");
-	cg_line(g, "/* Calls that ended without their return (longjmp) sat at or below");
-	cg_line(g, " * this one's stack position. */");
-	cg_line(g, "while (st && n > 0 && n <= %d && st[n - 1].sp <= sp)", CG_ENTRY_DEPTH);
-	cg_line(g, "\tn--;");
-	cg_line(g, "if (st && n < %d) {", CG_ENTRY_DEPTH);
-	cg_line(g, "\tf = &st[n];");
-	cg_line(g, "\tf->sp = sp;");
-	cg_line(g, "\tf->valid = 0;");
-	cg_line(g, "}");
-	cg_line(g, "stpm_nent_%d = n + 1;", index);
 	cg_line(g, "struct stp_context *c = stp_context_enter(stpm_r, %s, STP_SESSION_RUNNING);",
 		cg_cstr(g->a, p->pp));
 	cg_line(g, "if (!c)");
@@ -192,7 +147,7 @@ void cg_entry_handler(struct cg *g, struct derived_probe *p, int index)
 		else
 			cg_line(g, "f->v%d = %s;", k, v);
 	}
-	cg_line(g, "f->valid = 1;");
+	cg_line(g, "f->h.valid = 1;");
 	g->ind--;
 	cg_line(g, "}");
 	g->probe = NULL;
@@ -206,14 +161,8 @@ void cg_entry_handler(struct cg *g, struct derived_probe *p, int index)
  * leave (no entry seen, or its values missing). */
 void cg_entry_pop(struct cg *g, int index)
 {
-	cg_line(g, "struct stpm_entry_%d *stpm_e_ = NULL;", index);
-	cg_line(g, "if (stpm_nent_%d > 0) {", index);
-	cg_line(g, "\tint n = stpm_nent_%d--;", index);
-	cg_line(g, "%s", "");
-	cg_line(g, "\tif (stpm_ent_%d && n <= %d && stpm_ent_%d[n - 1].valid)", index,
-		CG_ENTRY_DEPTH, index);
-	cg_line(g, "\t\tstpm_e_ = &stpm_ent_%d[n - 1];", index);
-	cg_line(g, "}");
+	cg_line(g, "struct stpm_entry_%d *stpm_e_ =", index);
+	cg_line(g, "\t(struct stpm_entry_%d *)stp_entry_pop(%d, sizeof(*stpm_e_));", index, index);
 	cg_line(g, "if (!stpm_e_)");
 	cg_line(g, "\treturn;");
 }

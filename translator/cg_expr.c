@@ -429,17 +429,16 @@ static const char *concat(struct cg *g, const char *a, const char *b)
 	return t;
 }
 
-/* x =~ "re": POSIX extended regular expressions, compiled once. */
+/* x =~ "re": POSIX extended regular expressions, compiled by the host at the
+ * start (program.regexes). */
 static const char *regex_match(struct cg *g, struct expr *x, const char *subject)
 {
-	const char *re = cg_tmp(g, "re");
+	const char *re = arena_printf(g->a, "stpm_rx[%d]", x->regex_id - 1);
 	const char *t = cg_tmp(g, "t");
 
-	cg_line(g, "static struct stpm_regex %s = {%s};", re,
-		cg_cstr(g->a, string_value(g->a, x->b->str)));
 	cg_line(g, "int64_t %s;", t);
 	set_stmt(g, arena_printf(g->a, "operator '%s'", op_text[x->op]), x->pos);
-	cg_line(g, "if (stpm_regex_match(c, &%s, %s, &%s)) %s", re, subject, t, cg_fail(g));
+	cg_line(g, "if (stp_regex_match(c, &%s, %s, &%s)) %s", re, subject, t, cg_fail(g));
 	if (x->op == OP_NOMATCH)
 		cg_line(g, "%s = !%s;", t, t);
 	return t;
@@ -572,11 +571,11 @@ static const char *cg_assignment(struct cg *g, struct expr *x)
 		const char *v = cg_expr(g, x->b);
 		const char *t = cg_tmp(g, "t");
 
-		cg_line(g, "stpm_counter_add(%d, &%s, %s%s);", l->sym->id, cg_var(g, l->sym),
-			x->op == OP_SUB_ASSIGN ? "-" : "", v);
+		cg_line(g, "stp_counter_add(stpm_r, %d, &%s, %s%s);", l->sym->counter_id,
+			cg_var(g, l->sym), x->op == OP_SUB_ASSIGN ? "-" : "", v);
 		if (x == g->unused_value)
 			return "0";
-		cg_line(g, "int64_t %s = stpm_counter_read(%d, &%s);", t, l->sym->id,
+		cg_line(g, "int64_t %s = stp_counter_read(stpm_r, %d, &%s);", t, l->sym->counter_id,
 			cg_var(g, l->sym));
 		return t;
 	}
@@ -610,10 +609,11 @@ static const char *cg_incdec(struct cg *g, struct expr *x)
 	const char *var = cg_var(g, l->sym);
 
 	if (l->sym->counter) {
-		cg_line(g, "stpm_counter_add(%d, &%s, %s);", l->sym->id, var, delta);
+		cg_line(g, "stp_counter_add(stpm_r, %d, &%s, %s);", l->sym->counter_id, var, delta);
 		if (x == g->unused_value)
 			return "0";
-		cg_line(g, "int64_t %s = stpm_counter_read(%d, &%s);", t, l->sym->id, var);
+		cg_line(g, "int64_t %s = stp_counter_read(stpm_r, %d, &%s);", t, l->sym->counter_id,
+			var);
 		if (x->kind == EX_POSTINC)
 			cg_line(g, "%s = (int64_t)((uint64_t)%s - (uint64_t)%s);", t, t, delta);
 		return t;
@@ -706,8 +706,8 @@ const char *cg_expr(struct cg *g, struct expr *x)
 					      : arena_printf(g->a, "((int64_t)(%s))", x->str);
 	case EX_SYMBOL:
 		if (x->sym->counter)
-			return long_tmp(g, arena_printf(g->a, "stpm_counter_read(%d, &%s)",
-							x->sym->id, cg_var(g, x->sym)));
+			return long_tmp(g, arena_printf(g->a, "stp_counter_read(stpm_r, %d, &%s)",
+							x->sym->counter_id, cg_var(g, x->sym)));
 		return cg_var(g, x->sym);
 	case EX_INDEX:
 		if (x->a->kind == EX_STAT) { /* @hist_log(s)[i] */

@@ -42,9 +42,10 @@ struct symbol {
 	bool reported; /* its unresolved type was reported */
 	int uses; /* references left after elision (locals) */
 	int id; /* globals: position in program.globals (unique C names) */
-	bool counter; /* pass 3: a long only ever added to: atomics, no lock */
-	/* pass 3, statistics: some probe that runs while others do (marker,
-	 * timer) reads it; otherwise '<<<' may skip its slot lock */
+	bool counter; /* a long only ever added to: no lock (usage.c) */
+	int counter_id; /* its index among the counters */
+	/* statistics: some probe that runs while others do (marker, timer)
+	 * reads it; otherwise '<<<' may skip its slot lock (usage.c) */
 	bool read_concurrently;
 };
 
@@ -106,7 +107,26 @@ struct derived_probe {
 	uint64_t file_offset; /* process function: where a uprobe goes */
 	bool is_return;
 	expr_vec entries; /* pass 3: the @entry(...) of a .return probe, in order */
+	/* What the probe's code (with the functions it calls) uses (usage.c):
+	 * per global (program.globals order) the lock it takes -- 0 none, 1
+	 * shared (reads, '<<<'), 2 exclusive --; the highest marker argument
+	 * it reads, and a bit per argument read (bit i-1: $argi). */
+	unsigned char *locks;
+	int maxarg;
+	unsigned used_args;
 };
+
+/* The script functions a walk over code has entered: each body once, so
+ * that recursion ends.  Past ELAB_MAX_CALLS different ones, full is set
+ * and no more are entered (the walk then assumes the worst). */
+#define ELAB_MAX_CALLS 256
+struct call_set {
+	const struct function *v[ELAB_MAX_CALLS];
+	int n;
+	bool full;
+};
+/* Whether a walk reaching a call of f should walk f's body now. */
+bool call_set_enter(struct call_set *c, const struct function *f);
 
 struct program {
 	struct session *s;
@@ -114,6 +134,9 @@ struct program {
 	symbol_vec globals; /* used ones, in declaration order */
 	VEC(struct function *) functions; /* used ones */
 	VEC(struct decl *) embeds; /* top-level %{ %} of the files used */
+	VEC(struct expr *) regexes; /* =~ and !~, numbered (expr.regex_id) */
+	symbol_vec unread; /* globals written, never read: first use order */
+	int ncounters;
 	int nlibrary; /* tapset files parsed */
 	int nincluded; /* tapset files the script pulled in */
 };
@@ -121,6 +144,10 @@ struct program {
 /* Pass 2, with the library macros pass 1 loaded.  Returns NULL after
  * reporting errors. */
 struct program *pass2(struct session *s, struct script *user, const macro_vec *macros);
+
+/* End of pass 2 (usage.c): counters, locks, concurrent statistics reads,
+ * regular expressions, never-read globals.  False after errors. */
+bool analyse_usage(struct program *p);
 
 /* Whether evaluating x may change anything, print, or fail at run time. */
 bool expr_has_side_effects(const struct expr *x);

@@ -63,6 +63,9 @@ struct program *pass2(struct session *s, struct script *user, const macro_vec *m
 	check_program(e);
 	if (!e->prog->probes.n)
 		diag_error((struct srcpos){0}, "semantic error", "no probes found");
+	if (diag_errors != errors)
+		return NULL;
+	analyse_usage(e->prog);
 	return diag_errors == errors ? e->prog : NULL;
 }
 

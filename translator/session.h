@@ -10,6 +10,8 @@
 
 #include "arena.h"
 
+struct backend;
+
 struct session {
 	struct arena *arena;
 
@@ -25,6 +27,7 @@ struct session {
 	const char *run_module; /* --run-module FILE.so: pass 5 of a prebuilt module */
 	const char *module_name, *output_file, *target_cmd;
 	int target_pid;
+	int timeout_s; /* -T SECONDS: pass 5 stops the script then; 0: none */
 	const char *list_probe; /* -L or -l argument */
 	bool list_with_vars; /* -L */
 	VEC(const char *) include_dirs;
@@ -34,7 +37,15 @@ struct session {
 	const char *kernel_release; /* "6.1.0-13-amd64" */
 	const char *kernel_build_dir; /* may be NULL */
 	const char *arch; /* stap's name: x86_64, i386, arm64, ... */
-	const char *runtime; /* "kernel" */
+	const char *runtime; /* %( runtime %): the backend's ("kernel", "dyninst") */
+	/* A %( runtime ... %) condition read `runtime`: when pass 2 chooses
+	 * a backend whose runtime differs, passes 1 and 2 run again. */
+	bool runtime_asked;
+	const char *runtime_opt; /* --runtime=NAME, or NULL */
+	const char *remote; /* --remote=guest: pass 5 in the bundled qemu guest */
+	/* Where the script runs (backend.h): from the options, else chosen
+	 * at the end of pass 2. */
+	const struct backend *backend;
 	const char *stap_version; /* systemtap_v: the language level we follow */
 	const char *privilege; /* systemtap_privilege */
 
@@ -51,6 +62,12 @@ struct session {
 void session_init(struct session *s, struct arena *a);
 /* Fill in defaults for what the options left unset (release, arch). */
 void session_finish(struct session *s);
+/* The directory of the stapmark executable (BUILD/bin, PREFIX/bin); NULL
+ * when /proc/self/exe cannot be read. */
+const char *session_exe_dir(struct session *s);
+/* The kernel release of the bundled qemu guest (config.mk's GUEST_KREL,
+ * else the build tree's kernel/include/config/kernel.release), or NULL. */
+const char *session_guest_release(struct session *s);
 /* Value of a CONFIG_ option ("y", "m", "\"str\"", "42"), NULL if unset. */
 const char *session_kconfig(struct session *s, const char *name, int len);
 #endif

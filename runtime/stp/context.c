@@ -29,6 +29,7 @@ struct stp_context *stp_context_enter(struct stp_region *r, const char *probe_po
 	/* A marker hit from inside a handler (a handler calling instrumented
 	 * code, or a signal) must not reuse the busy context: skip it. */
 	if (stp_unlikely(c->busy)) {
+		stp_host_context_put(c);
 		stp_count_skip(r);
 		return (struct stp_context *)0;
 	}
@@ -83,6 +84,7 @@ void stp_context_exit(struct stp_context *c)
 	}
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	c->busy = 0;
+	stp_host_context_put(c);
 }
 
 int stp_error(struct stp_context *c, const char *stmt, const char *msg)

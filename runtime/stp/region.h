@@ -51,6 +51,11 @@ struct stp_region {
 	int64_t target_pid; /* target(): -x PID or the -c child */
 	int64_t stapmark_pid; /* stp_pid() */
 	int64_t dropped; /* output records dropped by the transport */
+	/* Counter globals (counter.h): how many, and the list of the blocks
+	 * threads or CPUs add into. */
+	uint32_t ncounters;
+	uint32_t pad1;
+	stp_off_t counter_blocks; /* atomic */
 };
 
 /*

@@ -35,6 +35,26 @@ unsigned int stp_host_slot(void);
  * zero-filled on first use, kept for the thread's life.  NULL when none can
  * be had (the hit is then skipped and counted). */
 struct stp_context *stp_host_context(void);
+/* The end of a hit that stp_host_context() began (the kernel enables
+ * preemption again; user space has nothing to do). */
+void stp_host_context_put(struct stp_context *c);
+
+/* The caller's counter block cell (counter.h): per thread or per CPU, 0
+ * until the runtime stores the offset of the block it allocated. */
+uint64_t *stp_host_counter_cell(void);
+
+/* The caller thread's @entry stack of return probe id (entry.h), its
+ * frames (STP_ENTRY_DEPTH of frame_size bytes) allocated on first use;
+ * NULL when the host keeps none. */
+struct stp_entry_stack;
+struct stp_entry_stack *stp_host_entry_stack(int id, size_t frame_size);
+
+/* Regular expressions (stp_regex.h): compile r->re into r->compiled (0, or -1
+ * with a message in err), match (1, 0), free. */
+struct stp_regex;
+int stp_host_regex_compile(struct stp_regex *r, char *err, size_t errlen);
+int stp_host_regex_match(const struct stp_regex *r, const char *s);
+void stp_host_regex_free(struct stp_regex *r);
 
 /* Process-local scratch memory for foreach snapshots; NULL on failure. */
 void *stp_host_alloc(size_t size);
@@ -88,5 +108,9 @@ void stp_host_request_exit(void);
  * read_bytes copies exactly n bytes or returns -STP_HOST_EFAULT. */
 long stp_host_read_string(char *dst, uintptr_t addr, size_t size);
 int stp_host_read_bytes(void *dst, uintptr_t addr, size_t n);
+/* The same for kernel memory (kernel_string(), a kernel marker's %s): the
+ * user-space host reads its own process, as read_string. */
+long stp_host_read_kernel_string(char *dst, uintptr_t addr, size_t size);
+int stp_host_read_kernel_bytes(void *dst, uintptr_t addr, size_t n);
 
 #endif /* STP_HOST_H */

@@ -92,6 +92,14 @@ void stp_fn_user_string_quoted(char *dst, int64_t addr);
 /* user_char/short/int/long(addr): 0 on a bad address; the _error form
  * raises "read fault [man error::fault] at 0x...". */
 int64_t stp_fn_user_long(int64_t addr, int size, int is_signed);
+/* The same from kernel memory (kernel_string(), kernel_long()...): "kernel
+ * string copy fault ...", "kernel read fault ...". */
+int stp_fn_kernel_string(struct stp_context *c, char *dst, int64_t addr);
+int stp_fn_kernel_string_n(struct stp_context *c, char *dst, int64_t addr, int64_t n);
+void stp_fn_kernel_string2(char *dst, int64_t addr, const char *err_msg);
+void stp_fn_kernel_string_quoted(char *dst, int64_t addr);
+int stp_fn_kernel_long_error(struct stp_context *c, int64_t addr, int size, int is_signed,
+			     int64_t *out);
 int stp_fn_user_long_error(struct stp_context *c, int64_t addr, int size, int is_signed,
 			   int64_t *out);
 

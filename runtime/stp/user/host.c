@@ -88,11 +88,21 @@ static pthread_key_t ctx_key;
 static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
 static __thread struct stp_context *my_ctx __attribute__((tls_model("initial-exec")));
 
-/* In a forked child the forking thread's context is a new thread's. */
+/* Counter blocks (counter.h): a thread's own, as the context. */
+static __thread uint64_t my_counter_block __attribute__((tls_model("initial-exec")));
+
+uint64_t *stp_host_counter_cell(void)
+{
+	return &my_counter_block;
+}
+
+/* In a forked child the forking thread's context is a new thread's, and
+ * it adds into counter blocks of its own. */
 static void ctx_after_fork_child(void)
 {
 	if (my_ctx)
 		stp_context_after_fork(my_ctx);
+	my_counter_block = 0;
 }
 
 static void ctx_free(void *p)
@@ -130,6 +140,11 @@ struct stp_context *stp_host_context(void)
 	my_ctx = p;
 	pthread_setspecific(ctx_key, my_ctx);
 	return my_ctx;
+}
+
+void stp_host_context_put(struct stp_context *c)
+{
+	(void)c;
 }
 
 void *stp_host_alloc(size_t size)
@@ -315,6 +330,17 @@ int stp_host_read_bytes(void *dst, uintptr_t addr, size_t n)
 	if (addr + n < addr || read_self(dst, addr, n) != (ssize_t)n)
 		return -STP_HOST_EFAULT;
 	return 0;
+}
+
+/* In a process, its own memory is all there is to read. */
+long stp_host_read_kernel_string(char *dst, uintptr_t addr, size_t size)
+{
+	return stp_host_read_string(dst, addr, size);
+}
+
+int stp_host_read_kernel_bytes(void *dst, uintptr_t addr, size_t n)
+{
+	return stp_host_read_bytes(dst, addr, n);
 }
 
 void *stp_user_region_memfd(size_t size, int *fd)

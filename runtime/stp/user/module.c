@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * User-space host: a script module (.so) as stapmark and the targets use
+ * it, driven by the program descriptor pass 3 wrote (program.h).  One file
+ * serves both sides of a session (runtime/transport/stp_script.h):
+ *
+ *   in each target, stp_module_attach() maps the segment, finds the
+ *   globals in it, and registers the marker probes (libmarkers) and the
+ *   function probes (libmarkers' uprobes);
+ *
+ *   in stapmark, stp_script() describes the script, and its session_init
+ *   creates the region and the globals; begin, timer, error and end probes
+ *   then run in stapmark's threads.
+ *
+ * Linked into every module as an object of its own (not from an archive),
+ * so that its three entry points are exported.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include <stapmark/marker.h>
+#include <stapmark/uprobe.h>
+
+#include "../stp.h"
+#include "../program.h"
+#include "stp_user.h"
+#include "stp_module.h"
+#include "stp_script.h"
+#include "stp_transport.h"
+
+#define P (&stp_script_program)
+
+static void on_output(const char *buf, size_t len, void *arg)
+{
+	(void)arg;
+	stp_transport_write(buf, len);
+}
+
+static void on_message(const char *buf, size_t len, void *arg)
+{
+	(void)arg;
+	stp_transport_write_msg(buf, len);
+}
+
+static void on_exit_request(void *arg)
+{
+	(void)arg;
+	stp_transport_request_exit(0);
+}
+
+static const struct stp_user_hooks hooks = {on_output, on_message, on_exit_request, NULL};
+
+/* --- the target side --- */
+
+static struct marker_uprobe **uprobes;
+static int nuprobes;
+
+static void unregister_all(void)
+{
+	while (nuprobes > 0)
+		marker_uprobe_unregister(uprobes[--nuprobes]);
+	free(uprobes);
+	uprobes = NULL;
+	stp_program_detach_marks(P, 0);
+}
+
+/* libmarkers said why (format mismatch...); not EINVAL, which the loader
+ * takes for a foreign segment. */
+static int attach_failed(int rc)
+{
+	unregister_all();
+	stp_transport_detach();
+	return rc == -22 ? -5 : rc;
+}
+
+int stp_module_attach(const struct stp_attach_info *info)
+{
+	size_t size;
+	void *base;
+	int rc;
+
+	if (info->version != STP_ATTACH_VERSION)
+		return -22;
+	rc = stp_transport_attach_session(info->seg_fd, info->session_id);
+	if (rc)
+		return rc < 0 ? rc : -22;
+	base = stp_transport_globals(&size);
+	if (!base || stp_program_attach_region(P, base, size)) {
+		stp_transport_detach();
+		return -5; /* EIO */
+	}
+	stp_user_set_hooks(&hooks);
+	rc = stp_program_attach_marks(P, 0);
+	if (rc)
+		return attach_failed(rc);
+	uprobes = calloc((size_t)P->nfuncs + 1, sizeof(*uprobes));
+	if (!uprobes)
+		return attach_failed(-12);
+	for (nuprobes = 0; nuprobes < P->nfuncs; nuprobes++) {
+		const struct stp_prog_func *f = &P->funcs[nuprobes];
+
+		rc = marker_uprobe_register(f->path, (unsigned long)f->offset, f->ret, f->fn, NULL,
+					    &uprobes[nuprobes]);
+		if (rc)
+			return attach_failed(rc);
+	}
+	return 0;
+}
+
+void stp_module_detach(void)
+{
+	unregister_all();
+	stp_transport_detach();
+}
+
+/* --- stapmark's side --- */
+
+static int session_init(int seg_fd, uint64_t session_id, char *err, int errlen)
+{
+	size_t size;
+	void *base;
+
+	if (stp_transport_attach_session(seg_fd, session_id))
+		return stp_snprintf(err, (size_t)errlen, "cannot map the session segment"), -1;
+	base = stp_transport_globals(&size);
+	if (!base)
+		return stp_snprintf(err, (size_t)errlen, "the segment has no room for globals"), -1;
+	stp_user_set_hooks(&hooks);
+	if (stp_program_create(P, base, size, stp_user_default_slots(), err, errlen))
+		return -1;
+	(*P->region)->stapmark_pid = stp_host_pid(); /* stp_pid() */
+	return 0;
+}
+
+static void run_begin(void)
+{
+	stp_program_run_begin(P);
+}
+
+static void run_timer(int i)
+{
+	stp_program_run_timer(P, i);
+}
+
+static void run_error(void)
+{
+	stp_program_run_error(P);
+}
+
+static void run_end(void)
+{
+	stp_program_run_end(P);
+}
+
+static void session_exit(void)
+{
+	stp_transport_detach();
+}
+
+static int session_state(void)
+{
+	return stp_session_state(*P->region);
+}
+
+static void request_stop(void)
+{
+	stp_program_request_stop(P);
+}
+
+static int64_t errors(void)
+{
+	return stp_session_errors(*P->region);
+}
+
+static int64_t skipped(void)
+{
+	return stp_session_skipped(*P->region);
+}
+
+static void set_target(int64_t pid)
+{
+	__atomic_store_n(&(*P->region)->target_pid, pid, __ATOMIC_RELEASE);
+}
+
+static struct stp_script script = {
+	.abi = STP_SCRIPT_ABI,
+	.session_init = session_init,
+	.run_begin = run_begin,
+	.run_timer = run_timer,
+	.run_error = run_error,
+	.run_end = run_end,
+	.session_exit = session_exit,
+	.session_state = session_state,
+	.request_stop = request_stop,
+	.errors = errors,
+	.skipped = skipped,
+	.set_target = set_target,
+};
+static pthread_once_t script_once = PTHREAD_ONCE_INIT;
+
+/* What stapmark's driver wants to know, from the descriptor. */
+static void describe(void)
+{
+	static struct stp_script_timer none;
+	struct stp_script_timer *t = calloc((size_t)P->ntimers + 1, sizeof(*t));
+
+	for (int i = 0; t && i < P->ntimers; i++)
+		t[i] = (struct stp_script_timer){P->timers[i].period_ns, P->timers[i].randomize_ns,
+						 P->timers[i].hz};
+	script.name = P->name;
+	for (int i = 0; i < P->nmarks; i++) {
+		script.nkernel_probes += P->marks[i].kernel;
+		script.nprocess_probes += !P->marks[i].kernel;
+	}
+	script.nprocess_probes += P->nfuncs;
+	script.ntimers = t ? P->ntimers : 0;
+	script.timers = t ? t : &none;
+	script.has_begin = P->nbegin > 0;
+	script.has_end = P->nend > 0;
+	script.has_error = P->nerror > 0;
+	script.globals_size = P->globals_size;
+}
+
+const struct stp_script *stp_script(void)
+{
+	pthread_once(&script_once, describe);
+	return &script;
+}
