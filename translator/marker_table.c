@@ -7,6 +7,8 @@
  *      markers.ko is loaded there (the live truth, bridges included);
  *   2. DIR/Module.markers (name<TAB>module<TAB>format per line, as modpost
  *      wrote it), DIR being the build tree of -r or /lib/modules/REL/build;
+ *      and the Module.markers of the stapmark tree that runs, when it built
+ *      markers.ko and the examples for REL (BUILD/kernel: the bridges);
  *   3. DIR/vmlinux and the .ko files under DIR, and the out-of-tree modules
  *      installed for REL (/lib/modules/REL/extra and updates), read from
  *      their marker notes.  The thousands of in-tree modules of a stock
@@ -191,6 +193,31 @@ static int scan_modules(struct arena *a, mark_vec *t, const char *dir, int depth
 	return n;
 }
 
+/* BUILD/kernel/Module.markers of the build tree this stapmark runs from
+ * (BUILD/bin/stapmark), when that tree built its kernel modules for the
+ * session's release; else NULL. */
+static const char *own_module_markers(struct session *s)
+{
+	char exe[PATH_MAX], rel[256] = "";
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	FILE *f;
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = 0;
+	*strrchr(exe, '/') = 0;
+	f = fopen(arena_printf(s->arena, "%s/../kernel/include/config/kernel.release", exe), "r");
+	if (!f)
+		return NULL;
+	if (!fgets(rel, sizeof(rel), f))
+		rel[0] = 0;
+	fclose(f);
+	rel[strcspn(rel, "\n")] = 0;
+	if (strcmp(rel, s->kernel_release))
+		return NULL;
+	return arena_printf(s->arena, "%s/../kernel/Module.markers", exe);
+}
+
 const mark_vec *marker_table_kernel(struct session *s, const char **sources)
 {
 	struct arena *a = s->arena;
@@ -215,6 +242,10 @@ const mark_vec *marker_table_kernel(struct session *s, const char **sources)
 
 	if (read_module_markers(a, t, mm))
 		read = arena_printf(a, "%s %s", read, mm);
+	const char *own = own_module_markers(s);
+
+	if (own && strcmp(own, mm) && read_module_markers(a, t, own))
+		read = arena_printf(a, "%s %s", read, own);
 	const char *vmlinux = arena_printf(a, "%s/vmlinux", dir);
 
 	if (access(vmlinux, R_OK) == 0 && add_elf(a, t, vmlinux, "vmlinux", NULL) == 0)
