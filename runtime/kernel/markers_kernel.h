@@ -4,6 +4,7 @@
 #define STAPMARK_KERNEL_MARKERS_KERNEL_H
 
 struct marker;
+struct proc_dir_entry;
 
 /* host.c: the module being registered, for host_object_name(). */
 extern const char *marker_host_registering;
@@ -12,7 +13,9 @@ extern const char *marker_host_registering;
 int marker_bridges_init(void);
 void marker_bridges_exit(void);
 
-/* procfs.c: /proc/markers. */
+/* procfs.c: /proc/markers, and /proc/stapmark (exported: the script
+ * modules' directories go there). */
+extern struct proc_dir_entry *stapmark_proc_dir;
 int marker_proc_init(void);
 void marker_proc_exit(void);
 

@@ -13,6 +13,11 @@
  *   badformat the site's format does not parse: never called
  * PROBES is the number of probes registered on the name; FORMAT the site's
  * format (for a pending name, the probes' format, or "-").  Sorted by name.
+ *
+ * Also /proc/stapmark, the directory where each script module (stapmark's
+ * kernel backend) adds NAME/{control,output}: created here so that it
+ * outlives every script module (they need markers.ko's symbols), exported
+ * as stapmark_proc_dir (runtime/stp/kernel/stp_kernel_abi.h).
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -92,13 +97,25 @@ static int markers_show(struct seq_file *s, void *v)
 
 static struct proc_dir_entry *proc_markers;
 
+struct proc_dir_entry *stapmark_proc_dir;
+EXPORT_SYMBOL_GPL(stapmark_proc_dir);
+
 int marker_proc_init(void)
 {
 	proc_markers = proc_create_single("markers", 0444, NULL, markers_show);
-	return proc_markers ? 0 : -ENOMEM;
+	if (!proc_markers)
+		return -ENOMEM;
+	stapmark_proc_dir = proc_mkdir("stapmark", NULL);
+	if (!stapmark_proc_dir) {
+		proc_remove(proc_markers);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void marker_proc_exit(void)
 {
+	proc_remove(stapmark_proc_dir);
+	stapmark_proc_dir = NULL;
 	proc_remove(proc_markers);
 }
