@@ -251,7 +251,7 @@ void build_set_key(struct session *s, const struct digest *d, struct build *b)
 	b->dir = arena_printf(s->arena, "%s/%.2s/%s", build_cache_dir(s), b->key, b->key);
 }
 
-char *build_tmpdir(struct session *s, const struct build *b)
+static char *build_tmpdir(struct session *s, const struct build *b)
 {
 	const char *parent = arena_printf(s->arena, "%s/%.2s", build_cache_dir(s), b->key);
 	char *tmp = arena_printf(s->arena, "%s/tmp-XXXXXX", parent);
@@ -266,6 +266,23 @@ char *build_tmpdir(struct session *s, const struct build *b)
 	return tmp;
 }
 
+int build_entry(struct session *s, struct build *b, const char *module_file)
+{
+	const char *dir = b->dir;
+
+	b->c_file = arena_printf(s->arena, "%s/module.c", dir);
+	b->so_file = arena_printf(s->arena, "%s/%s", dir, module_file);
+	if (exists(b->so_file)) {
+		b->cached = true;
+		return 0;
+	}
+	if (!(dir = build_tmpdir(s, b)))
+		return 1;
+	b->c_file = arena_printf(s->arena, "%s/module.c", dir);
+	b->so_file = arena_printf(s->arena, "%s/%s", dir, module_file);
+	return 0;
+}
+
 bool build_install(struct session *s, const char *tmpdir, struct build *b, const char *file)
 {
 	const char *in_place = arena_printf(s->arena, "%s/%s", b->dir, file);
@@ -277,6 +294,8 @@ bool build_install(struct session *s, const char *tmpdir, struct build *b, const
 		return false;
 	if (strcmp(tmpdir, b->dir) && access(tmpdir, F_OK) == 0)
 		build_run((char *[]){"rm", "-rf", (char *)tmpdir, NULL}, "/dev/null");
+	b->c_file = arena_printf(s->arena, "%s/module.c", b->dir);
+	b->so_file = in_place;
 	return true;
 }
 
@@ -306,19 +325,7 @@ int build_prepare(struct session *s, const struct program *prog, struct build *b
 	digest_dir(&d, s->arena, rt.stp_user);
 	digest_dir(&d, s->arena, rt.transport);
 	build_set_key(s, &d, b);
-	b->so_file = arena_printf(s->arena, "%s/module.so", b->dir);
-	b->c_file = arena_printf(s->arena, "%s/module.c", b->dir);
-	if (exists(b->so_file)) {
-		b->cached = true;
-		return 0;
-	}
-	char *tmp = build_tmpdir(s, b);
-
-	if (!tmp)
-		return 1;
-	b->c_file = arena_printf(s->arena, "%s/module.c", tmp);
-	b->so_file = arena_printf(s->arena, "%s/module.so", tmp);
-	return 0;
+	return build_entry(s, b, "module.so");
 }
 
 /* Run argv, its output into log; returns its exit status (or -1). */
@@ -345,7 +352,7 @@ int build_run(char *const argv[], const char *log)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-void build_show_log(const char *log)
+static void show_log(const char *log)
 {
 	FILE *f = fopen(log, "r");
 	char line[1024];
@@ -355,6 +362,19 @@ void build_show_log(const char *log)
 	while (fgets(line, sizeof(line), f))
 		fputs(line, stderr);
 	fclose(f);
+}
+
+int build_tool(struct session *s, char *const argv[], const char *log)
+{
+	if (s->verbose >= 3) {
+		for (int i = 0; argv[i]; i++)
+			fprintf(stderr, "%s%s", i ? " " : "", argv[i]);
+		fputc('\n', stderr);
+	}
+	if (build_run(argv, log) == 0)
+		return 0;
+	show_log(log);
+	return 1;
 }
 
 int build_compile(struct session *s, struct build *b)
@@ -419,19 +439,10 @@ int build_compile(struct session *s, struct build *b)
 	ARG("-ldl");
 #undef ARG
 	VEC_PUSH(a, argv, NULL);
-	if (s->verbose >= 3) {
-		for (int i = 0; argv.v[i]; i++)
-			fprintf(stderr, "%s%s", i ? " " : "", argv.v[i]);
-		fputc('\n', stderr);
-	}
-	if (build_run(argv.v, log) != 0) {
-		build_show_log(log);
+	if (build_tool(s, argv.v, log)) {
 		fprintf(stderr, "stapmark: compiling %s failed (log: %s)\n", b->c_file, log);
 		return 1;
 	}
-	if (build_install(s, tmpdir, b, "module.so")) {
-		b->c_file = arena_printf(a, "%s/module.c", b->dir);
-		b->so_file = arena_printf(a, "%s/module.so", b->dir);
-	}
+	build_install(s, tmpdir, b, "module.so");
 	return 0;
 }

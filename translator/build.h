@@ -18,8 +18,9 @@
 struct build {
 	const char *key; /* hex digest of the inputs */
 	const char *dir; /* the cache entry */
-	const char *c_file, *so_file;
-	bool cached; /* module.so was there already */
+	const char *c_file, *so_file; /* so_file: the module (module.so, NAME.ko) */
+	const char *name; /* the kernel backend: the module's name */
+	bool cached; /* the module was there already */
 };
 
 /* Find the runtime, compute the key and the cache entry of prog; fills b.
@@ -48,14 +49,19 @@ void digest_dir(struct digest *d, struct arena *a, const char *dir);
 int build_digest_program(struct session *s, const struct program *prog, struct digest *d);
 /* b->key and b->dir (the cache entry) from the digest. */
 void build_set_key(struct session *s, const struct digest *d, struct build *b);
-/* A fresh directory next to b->dir to build in; NULL after saying why. */
-char *build_tmpdir(struct session *s, const struct build *b);
+/* b->c_file and b->so_file (module_file) in the cache entry, cached when
+ * the module is there; else in a fresh directory next to it, which
+ * build_install moves into place.  0, or 1 after saying why. */
+int build_entry(struct session *s, struct build *b, const char *module_file);
 /* Move tmpdir into place as b->dir (or drop it when a concurrent run was
- * first); true when b->dir then holds file. */
+ * first); true when b->dir then holds file, which b->so_file then names
+ * (and b->c_file its module.c). */
 bool build_install(struct session *s, const char *tmpdir, struct build *b, const char *file);
 const char *build_cache_dir(struct session *s);
 int build_mkdirs(const char *path);
 /* Run argv with its output into log; its exit status, or -1. */
 int build_run(char *const argv[], const char *log);
-void build_show_log(const char *log);
+/* The same for a build step: the command at -vvv, the log on stderr when
+ * it fails.  0, or 1 when it failed. */
+int build_tool(struct session *s, char *const argv[], const char *log);
 #endif

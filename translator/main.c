@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * stapmark: command-line entry.  `stapmark --dump-markers` lists marker
- * tables; everything else is the SystemTap-language translator, of which
- * passes 1 (parse, -p1) and 2 (elaborate, -p2, -L, -l) exist so far.
+ * tables; everything else is the SystemTap-language translator: passes 1
+ * (parse, -p1) and 2 (elaborate, -p2, -L, -l), then the backend's passes
+ * 3 to 5 (backend.h), or pass 5 alone on a module (--run-module).
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "backend.h"
 #include "build.h"
 #include "cg.h"
 #include "dump_markers.h"
@@ -15,7 +17,6 @@
 #include "pass_clock.h"
 #include "pass1.h"
 #include "print.h"
-#include "run.h"
 
 static FILE *open_output(struct session *s)
 {
@@ -44,58 +45,113 @@ static void report_errors(void)
 
 static int translate_and_run(struct session *s, struct program *prog);
 
+/*
+ * Passes 1 and 2, and the backend (backend.h).  Without --runtime or
+ * --remote the preprocessor's `runtime` is "dyninst" until pass 2 has
+ * chosen; when a condition asked, both passes run again with the runtime
+ * of the backend chosen ("kernel", or "dyninst" again: the first pass 2
+ * keeps its warnings to itself, the second says them).  1 with *result, 0
+ * after -p1, -1 after errors.
+ */
+static int parse_and_elaborate(struct session *s, struct program **result)
+{
+	bool choose = !s->backend, suppress = s->suppress_warnings;
+	const struct backend *first = NULL; /* chosen in round 0, when there is a round 1 */
+	struct program *prog = NULL;
+
+	for (int round = 0; round < 2; round++) {
+		struct pass_clock clk;
+		macro_vec macros = {0};
+		int nlib;
+
+		clock_start(&clk);
+		s->runtime_asked = false;
+		struct script *script = pass1(s, &nlib, &macros);
+
+		if (s->verbose) {
+			fprintf(stderr, "Pass 1: parsed user script and %d library scripts ", nlib);
+			clock_report(&clk);
+		}
+		if (!script || diag_errors) {
+			report_errors();
+			fprintf(stderr, "Pass 1: parse failed.\n");
+			return -1;
+		}
+		if (s->last_pass == 1) {
+			FILE *out = open_output(s);
+
+			if (!out)
+				return -1;
+			print_script(out, script);
+			return close_output(s, out) ? -1 : 0;
+		}
+		bool again = choose && round == 0 && s->runtime_asked;
+
+		clock_start(&clk);
+		s->suppress_warnings = suppress || again;
+		prog = pass2(s, script, &macros);
+		s->suppress_warnings = suppress;
+		if (!prog || !backend_check(s, prog)) {
+			report_errors();
+			fprintf(stderr, "Pass 2: analysis failed.\n");
+			return -1;
+		}
+		if (s->verbose) {
+			fprintf(stderr,
+				"Pass 2: analyzed script: %d probe%s, %d function%s, %d embed%s, "
+				"%d global%s, %d of %d library scripts used ",
+				prog->probes.n, prog->probes.n == 1 ? "" : "s", prog->functions.n,
+				prog->functions.n == 1 ? "" : "s", prog->embeds.n,
+				prog->embeds.n == 1 ? "" : "s", prog->globals.n,
+				prog->globals.n == 1 ? "" : "s", prog->nincluded, prog->nlibrary);
+			clock_report(&clk);
+		}
+		if (!again)
+			break;
+		/* Once more with the runtime of the backend pass 2 chose, which
+		 * must then choose it again. */
+		if (s->script_file && !strcmp(s->script_file, "-")) {
+			fprintf(stderr, "stapmark: the script asks %%( runtime %%), and a script "
+					"on stdin cannot be read twice: give --runtime\n");
+			return -1;
+		}
+		first = s->backend;
+		if (s->verbose && strcmp(s->runtime, first->runtime))
+			fprintf(stderr,
+				"Pass 2: the %s backend: passes 1 and 2 again with runtime "
+				"\"%s\"\n",
+				first->name, first->runtime);
+		s->runtime = first->runtime;
+		s->backend = NULL;
+	}
+	if (first && first != s->backend) {
+		fprintf(stderr,
+			"stapmark: semantic error: the script's probes need the %s backend with "
+			"runtime \"dyninst\" and the %s one with \"kernel\": choose with "
+			"--runtime\n",
+			first->name, s->backend->name);
+		return -1;
+	}
+	*result = prog;
+	return 1;
+}
+
 static int translate(struct session *s)
 {
-	struct pass_clock clk;
 	macro_vec macros = {0};
-	int nlib;
+	struct program *prog;
+	int rc;
 
-	clock_start(&clk);
 	if (s->list_probe) {
 		for (int i = 0; i < s->include_dirs.n; i++)
 			pass1_load_macros(s, s->include_dirs.v[i], &macros);
-		int rc = diag_errors ? 1 : list_probes(s, &macros);
-
+		rc = diag_errors ? 1 : list_probes(s, &macros);
 		report_errors();
 		return rc;
 	}
-	struct script *script = pass1(s, &nlib, &macros);
-
-	if (s->verbose) {
-		fprintf(stderr, "Pass 1: parsed user script and %d library scripts ", nlib);
-		clock_report(&clk);
-	}
-	if (!script || diag_errors) {
-		report_errors();
-		fprintf(stderr, "Pass 1: parse failed.\n");
-		return 1;
-	}
-	if (s->last_pass == 1) {
-		FILE *out = open_output(s);
-
-		if (!out)
-			return 1;
-		print_script(out, script);
-		return close_output(s, out);
-	}
-	clock_start(&clk);
-	struct program *prog = pass2(s, script, &macros);
-
-	if (!prog) {
-		report_errors();
-		fprintf(stderr, "Pass 2: analysis failed.\n");
-		return 1;
-	}
-	if (s->verbose) {
-		fprintf(stderr,
-			"Pass 2: analyzed script: %d probe%s, %d function%s, %d embed%s, "
-			"%d global%s, %d of %d library scripts used ",
-			prog->probes.n, prog->probes.n == 1 ? "" : "s", prog->functions.n,
-			prog->functions.n == 1 ? "" : "s", prog->embeds.n,
-			prog->embeds.n == 1 ? "" : "s", prog->globals.n,
-			prog->globals.n == 1 ? "" : "s", prog->nincluded, prog->nlibrary);
-		clock_report(&clk);
-	}
+	rc = parse_and_elaborate(s, &prog);
+	if (rc <= 0)
+		return rc < 0;
 	if (s->last_pass == 2) {
 		FILE *out = open_output(s);
 
@@ -110,6 +166,7 @@ static int translate(struct session *s)
 /* Passes 3 to 5: C, the module (both cached), the run. */
 static int translate_and_run(struct session *s, struct program *prog)
 {
+	const struct backend *be = s->backend;
 	struct pass_clock clk;
 	struct build b;
 
@@ -122,7 +179,7 @@ static int translate_and_run(struct session *s, struct program *prog)
 
 		return close_output(s, out) || rc;
 	}
-	if (build_prepare(s, prog, &b))
+	if (be->prepare(s, prog, &b))
 		return 1;
 	if (b.cached) {
 		if (s->verbose) {
@@ -149,7 +206,7 @@ static int translate_and_run(struct session *s, struct program *prog)
 			clock_report(&clk);
 		}
 		clock_start(&clk);
-		if (build_compile(s, &b)) {
+		if (be->build(s, &b)) {
 			fprintf(stderr, "Pass 4: compilation failed.\n");
 			return 1;
 		}
@@ -164,7 +221,22 @@ static int translate_and_run(struct session *s, struct program *prog)
 		puts(b.so_file);
 		return 0;
 	}
-	return pass5_run(s, b.so_file);
+	return be->run(s, b.so_file);
+}
+
+/* --run-module FILE: its kind says the backend (which an option must not
+ * contradict). */
+static int run_module(struct session *s)
+{
+	const struct backend *be = backend_for_module(s->run_module);
+
+	if (s->backend && s->backend != be) {
+		fprintf(stderr, "stapmark: %s is a %s module: --runtime=%s cannot run it\n",
+			s->run_module, be->name, s->runtime_opt);
+		return 1;
+	}
+	s->backend = be;
+	return be->run(s, s->run_module);
 }
 
 int main(int argc, char **argv)
@@ -187,8 +259,9 @@ int main(int argc, char **argv)
 		rc = 1;
 		break;
 	default:
+		backend_from_options(&s);
 		if (s.run_module) {
-			rc = pass5_run(&s, s.run_module);
+			rc = run_module(&s);
 			break;
 		}
 		pass1_tapset_dirs(&s);

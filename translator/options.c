@@ -16,18 +16,20 @@ void options_usage(FILE *f)
 {
 	fprintf(f, "Usage: stapmark [OPTIONS] FILE [ARGS...]\n"
 		   "       stapmark [OPTIONS] -e SCRIPT [ARGS...]\n"
-		   "       stapmark --run-module FILE.so [-c CMD | -x PID] [-o FILE] [-v]\n"
+		   "       stapmark --run-module FILE.so|FILE.ko [-c CMD | -x PID] [-o FILE] [-T "
+		   "SECS] [-v]\n"
 		   "       stapmark --dump-markers [-v] FILE...\n"
 		   "\n"
 		   "  -e SCRIPT      run SCRIPT given on the command line\n"
 		   "  -p NUM         stop after pass NUM: 1 parse, 2 elaborate, 3 translate,\n"
-		   "                 4 compile, 5 run (only pass 1 is implemented yet)\n"
+		   "                 4 compile (prints the module's path), 5 run\n"
 		   "  -v             more verbose; prints the time each pass took (repeatable)\n"
 		   "  -k             keep the temporary directory\n"
 		   "  -m NAME        name the probe module NAME\n"
 		   "  -o FILE        write output to FILE\n"
 		   "  -c CMD         start CMD and probe it; stop when it exits\n"
 		   "  -x PID         probe process PID\n"
+		   "  -T SECONDS     stop the script (end probes run) after SECONDS\n"
 		   "  -L PROBE       list matching probe points and their variables\n"
 		   "  -l PROBE       list matching probe points\n"
 		   "  -I DIR         look for tapsets in DIR too\n"
@@ -36,8 +38,11 @@ void options_usage(FILE *f)
 		   "  -r KRELEASE    target kernel release, or -r KBUILD_DIR its build tree\n"
 		   "  -u             unoptimized: keep unused functions and variables\n"
 		   "  -w             suppress warnings\n"
+		   "  --runtime=MODE kernel (a kernel module) or dyninst (user space); default:\n"
+		   "                 kernel when the script has kernel probes, else dyninst\n"
+		   "  --remote=guest build for the bundled qemu guest's kernel and run there\n"
 		   "  --as-tapset    parse FILE as a tapset file (embedded C allowed)\n"
-		   "  --run-module FILE.so  run a script module built before (pass 5 only)\n"
+		   "  --run-module FILE.so|FILE.ko  run a script module built before (pass 5)\n"
 		   "  --help         this text\n"
 		   "  --version      the version\n"
 		   "  --dump-markers FILE...  list the markers of ELF files, one per line:\n"
@@ -77,7 +82,15 @@ static bool is_c_identifier(const char *s, size_t n)
 	return true;
 }
 
-enum { OPT_HELP = 256, OPT_VERSION, OPT_AS_TAPSET, OPT_RUN_MODULE };
+enum {
+	OPT_HELP = 256,
+	OPT_VERSION,
+	OPT_AS_TAPSET,
+	OPT_RUN_MODULE,
+	OPT_RUNTIME,
+	OPT_BPF,
+	OPT_REMOTE
+};
 
 enum options_result options_parse(struct session *s, int argc, char **argv)
 {
@@ -86,6 +99,9 @@ enum options_result options_parse(struct session *s, int argc, char **argv)
 		{"version", no_argument, NULL, OPT_VERSION},
 		{"as-tapset", no_argument, NULL, OPT_AS_TAPSET},
 		{"run-module", required_argument, NULL, OPT_RUN_MODULE},
+		{"runtime", required_argument, NULL, OPT_RUNTIME},
+		{"bpf", no_argument, NULL, OPT_BPF},
+		{"remote", required_argument, NULL, OPT_REMOTE},
 		{0},
 	};
 	long v;
@@ -94,7 +110,7 @@ enum options_result options_parse(struct session *s, int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	/* '+': stop at the first non-option, the script file. */
-	while ((c = getopt_long(argc, argv, "+:e:p:vkm:o:c:x:L:l:I:D:gr:uwV", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "+:e:p:vkm:o:c:x:T:L:l:I:D:gr:uwV", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'e':
@@ -137,6 +153,11 @@ enum options_result options_parse(struct session *s, int argc, char **argv)
 			if (!parse_int(optarg, 1, 0x7fffffff, &v))
 				return bad("invalid process id '%s'", optarg);
 			s->target_pid = (int)v;
+			break;
+		case 'T':
+			if (!parse_int(optarg, 1, 0x7fffffff, &v))
+				return bad("invalid timeout '%s' (seconds, at least 1)", optarg);
+			s->timeout_s = (int)v;
 			break;
 		case 'L':
 		case 'l':
@@ -182,6 +203,26 @@ enum options_result options_parse(struct session *s, int argc, char **argv)
 		case OPT_AS_TAPSET:
 			s->as_tapset = true;
 			break;
+		case OPT_BPF:
+			optarg = "bpf";
+			/* fall through */
+		case OPT_RUNTIME:
+			if (!strcmp(optarg, "bpf"))
+				return bad("%s: not supported by stapmark (its runtimes are kernel "
+					   "and dyninst, the user-space one)",
+					   "--runtime=bpf");
+			if (strcmp(optarg, "kernel") && strcmp(optarg, "dyninst"))
+				return bad("unknown runtime '%s' (kernel or dyninst)", optarg);
+			s->runtime_opt = optarg;
+			break;
+		case OPT_REMOTE:
+			if (strcmp(optarg, "guest"))
+				return bad(
+					"--remote=%s: only --remote=guest (the bundled qemu guest) "
+					"is supported",
+					optarg);
+			s->remote = optarg;
+			break;
 		case OPT_RUN_MODULE:
 			if (!*optarg)
 				return bad("%s: empty module file name", "--run-module");
@@ -206,6 +247,12 @@ enum options_result options_parse(struct session *s, int argc, char **argv)
 	}
 	if (s->target_cmd && s->target_pid > 0)
 		return bad("%s cannot be used together", "-c and -x");
+	if (s->remote && s->runtime_opt && !strcmp(s->runtime_opt, "dyninst"))
+		return bad("%s: the guest runs the kernel backend",
+			   "--remote=guest with --runtime=dyninst");
+	if (s->remote && s->target_pid > 0)
+		return bad("%s: the process would have to run in the guest (use -c CMD)",
+			   "--remote=guest with -x PID");
 	if (!s->script_text && !s->list_probe && !s->run_module) {
 		if (optind >= argc)
 			return bad("%s", "no script given: FILE or -e SCRIPT");

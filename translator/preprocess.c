@@ -287,6 +287,7 @@ static bool cterm(struct cond *c)
 			val = s->arch;
 		} else if (!strcmp(name, "runtime")) {
 			val = s->runtime;
+			s->runtime_asked = true;
 		} else if (!strcmp(name, "systemtap_privilege")) {
 			val = s->privilege;
 		} else if (!strcmp(name, "guru_mode")) {

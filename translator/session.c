@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "session.h"
 
@@ -11,7 +13,7 @@ void session_init(struct session *s, struct arena *a)
 	s->arena = a;
 	s->last_pass = 5;
 	s->target_pid = -1;
-	s->runtime = "kernel";
+	s->runtime = "dyninst";
 	s->stap_version = "4.8";
 	s->privilege = "stapdev";
 }
@@ -49,6 +51,56 @@ static const char *read_line(struct arena *a, const char *path)
 	return buf[0] ? arena_strndup(a, buf, strlen(buf)) : NULL;
 }
 
+const char *session_exe_dir(struct session *s)
+{
+	static char dir[PATH_MAX];
+
+	if (!dir[0]) {
+		ssize_t n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+		char *slash;
+
+		if (n <= 0 || !(slash = memrchr(dir, '/', (size_t)n))) {
+			dir[0] = 0;
+			return NULL;
+		}
+		*slash = 0;
+	}
+	return arena_strndup(s->arena, dir, strlen(dir));
+}
+
+/* A value of the source tree's config.mk ("NAME = value"), when stapmark
+ * runs from a build tree (SRC/BUILD/bin/stapmark). */
+static const char *config_mk_value(struct session *s, const char *name)
+{
+	const char *exe = session_exe_dir(s);
+	FILE *f = exe ? fopen(arena_printf(s->arena, "%s/../../config.mk", exe), "r") : NULL;
+	char line[1024];
+	const char *val = NULL;
+	size_t n = strlen(name);
+
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = 0;
+		if (!strncmp(line, name, n) && !strncmp(line + n, " = ", 3) && line[n + 3])
+			val = arena_strndup(s->arena, line + n + 3, strlen(line + n + 3));
+	}
+	fclose(f);
+	return val;
+}
+
+const char *session_guest_release(struct session *s)
+{
+	const char *exe = session_exe_dir(s);
+	const char *krel = config_mk_value(s, "GUEST_KREL");
+
+	if (!krel && exe)
+		krel = read_line(
+			s->arena,
+			arena_printf(s->arena, "%s/../kernel/include/config/kernel.release", exe));
+	return krel;
+}
+
 void session_finish(struct session *s)
 {
 	struct utsname u;
@@ -63,6 +115,9 @@ void session_finish(struct session *s)
 
 		s->kernel_release = read_line(s->arena, p);
 	}
+	/* --remote=guest: the guest's kernel, not the one stapmark runs on. */
+	if (!s->kernel_release && s->remote)
+		s->kernel_release = session_guest_release(s);
 	if (!s->kernel_release)
 		s->kernel_release = arena_strndup(s->arena, u.release, strlen(u.release));
 	if (!s->kernel_build_dir)
@@ -95,7 +150,7 @@ static void load_config(struct session *s)
 	struct utsname u;
 
 	s->config_loaded = true;
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 		FILE *f = fopen(paths[i], "r");
 
 		if (load_config_stream(s, f)) {

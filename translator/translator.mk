@@ -30,7 +30,8 @@ install-stapmark: stapmark
 # build/fuzz/corpus, crashes land in build/fuzz/ (crash-*, leak-*, timeout-*).
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
-FUZZ_SRCS := $(filter-out translator/main.c translator/dump_markers.c translator/run%.c,\
+FUZZ_SRCS := $(filter-out translator/main.c translator/dump_markers.c translator/run%.c \
+	translator/backend%.c,\
 	$(wildcard translator/*.c)) runtime/core/format.c translator/fuzz/parse_fuzz.c
 
 $(B)/fuzz/parse_fuzz: $(FUZZ_SRCS) $(STAPMARK_HDRS)
