@@ -367,7 +367,8 @@ static int format(struct stp_context *c, struct sink *s, const char *fmt, struct
 			continue;
 		case 'X':
 			flags |= F_LARGE;
-			/* fall through */
+			/* The attribute, not a comment: the kernel's -Wimplicit-fallthrough=5. */
+			__attribute__((__fallthrough__));
 		case 'x':
 			base = 16;
 			break;
