@@ -201,8 +201,9 @@ static void kmsg_open(struct krun *r)
 		lseek(r->kmsg_fd, 0, SEEK_END);
 }
 
-/* Print the new kernel log lines about markers or the module; how many. */
-static int kmsg_show(struct krun *r)
+/* Print the new kernel log lines (all of them, else those of markers.ko
+ * or the module) but taint notices; how many. */
+static int kmsg_show(struct krun *r, bool all)
 {
 	char rec[8192];
 	int shown = 0;
@@ -220,7 +221,9 @@ static int kmsg_show(struct krun *r)
 			continue;
 		text++;
 		text[strcspn(text, "\n")] = 0;
-		if (strstr(text, "markers:") || strstr(text, r->name)) {
+		if (strstr(text, "taints kernel") || strstr(text, "tainting kernel"))
+			continue;
+		if (all || strstr(text, "markers:") || strstr(text, r->name)) {
 			fprintf(stderr, "  kernel: %s\n", text);
 			shown++;
 		}
@@ -247,7 +250,7 @@ static int load_failed(struct krun *r, const char *what)
 	int err = errno;
 
 	fprintf(stderr, "stapmark: cannot load %s: %s\n", what, strerror(err));
-	if (!kmsg_show(r) && (err == ENOEXEC || err == EINVAL))
+	if (!kmsg_show(r, true) && (err == ENOEXEC || err == EINVAL))
 		fprintf(stderr, "stapmark: (built for another kernel?  the kernel log says "
 				"why: dmesg)\n");
 	return 1;
@@ -431,7 +434,9 @@ static void *reader_main(void *arg)
 /* -c: forked now, exec'd once the session started (go_fd). */
 static int spawn_held(struct krun *r)
 {
-	const char *line = arena_printf(r->a, "exec %s", r->s->target_cmd);
+	/* Not "exec CMD", which would end a list after its first command:
+	 * sh execs a lone simple command by itself (target() is then its). */
+	const char *line = r->s->target_cmd;
 	int p[2];
 	pid_t pid;
 
@@ -525,7 +530,7 @@ static int start(struct krun *r)
 	if (!err)
 		return 0;
 	fprintf(stderr, "stapmark: starting %s failed: %s\n", r->name, strerror(-err));
-	if (!kmsg_show(r))
+	if (!kmsg_show(r, false))
 		fprintf(stderr, "stapmark: (%sthe kernel log says why: dmesg)\n",
 			err == -EPERM ? "a marker's format differs from the probe's? " : "");
 	return 1;
@@ -571,7 +576,7 @@ static int finish(struct krun *r)
 
 	if (krun_signals < 2 && (err = command(r, "stop\n"))) {
 		fprintf(stderr, "stapmark: stopping %s failed: %s\n", r->name, strerror(-err));
-		kmsg_show(r);
+		kmsg_show(r, false);
 		rc = 1;
 	}
 	if (err || krun_signals >= 2)
