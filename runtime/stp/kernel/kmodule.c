@@ -18,7 +18,8 @@ MODULE_DESCRIPTION("stapmark script module");
 
 unsigned long stp_bufsize = STP_KBUF_SIZE;
 module_param(stp_bufsize, ulong, 0444);
-MODULE_PARM_DESC(stp_bufsize, "bytes of output buffer per CPU (rounded up to a power of two)");
+MODULE_PARM_DESC(stp_bufsize, "bytes of output buffer per CPU (rounded up to a power of two; 0: 4 "
+			      "MiB, less on many CPUs)");
 
 unsigned long stp_regionsize = STP_KREGION_SIZE;
 module_param(stp_regionsize, ulong, 0444);
@@ -68,7 +69,10 @@ static int __init kstp_init(void)
 	rc = kstp_host_init();
 	if (rc)
 		return rc;
-	rc = kstp_ring_init(stp_bufsize);
+	rc = kstp_ring_init(stp_bufsize ? stp_bufsize
+					: clamp_t(unsigned long,
+						  STP_KBUF_AUTO_TOTAL / num_possible_cpus(),
+						  STP_KBUF_AUTO_MIN, STP_KBUF_AUTO_MAX));
 	if (rc)
 		goto fail;
 	/* Zero-filled, as stp_region_init wants; every page present now, so

@@ -73,7 +73,8 @@ struct stp_krec {
 #define STP_KSTATUS_FMT "state %d errors %lld skipped %lld dropped %lld reader %d orphaned %d\n"
 
 /* Module parameter: bytes of output buffer per CPU (stap's -s, in MiB
- * there; here bytes, rounded up to a power of two; default 1 MiB). */
+ * there; here bytes, rounded up to a power of two, at least 64 KiB;
+ * default (0): 4 MiB, less on many CPUs -- 64 MiB in all, 1 MiB at least). */
 #define STP_KPARAM_BUFSIZE "stp_bufsize"
 
 #endif /* STP_KERNEL_ABI_H */
