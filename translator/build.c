@@ -127,18 +127,30 @@ void digest_file(struct digest *d, const char *path)
 	}
 }
 
+static int cmp_name(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
 void digest_dir(struct digest *d, struct arena *a, const char *dir)
 {
 	DIR *dh = opendir(dir);
 	struct dirent *de;
+	VEC(const char *) names = {0};
 
 	if (!dh)
 		return;
-	/* readdir order is stable for an unchanged directory. */
+	/* By name: readdir's order is the file system's, and the same tree
+	 * seen through another one (the guest's 9p share) must give the same
+	 * key. */
 	while ((de = readdir(dh)))
 		if (de->d_name[0] != '.')
-			digest_file(d, arena_printf(a, "%s/%s", dir, de->d_name));
+			VEC_PUSH(a, names, arena_strndup(a, de->d_name, strlen(de->d_name)));
 	closedir(dh);
+	if (names.n)
+		qsort(names.v, (size_t)names.n, sizeof(*names.v), cmp_name);
+	for (int i = 0; i < names.n; i++)
+		digest_file(d, arena_printf(a, "%s/%s", dir, names.v[i]));
 }
 
 static const char *compiler(void)

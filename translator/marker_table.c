@@ -178,6 +178,13 @@ static int scan_modules(struct arena *a, mark_vec *t, const char *dir, int depth
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
+		bool ko = has_suffix(de->d_name, ".ko");
+
+		/* d_type spares a stat of every header of a headers tree (slow
+		 * over a network file system); lstat only where it is unknown. */
+		if (de->d_type != DT_UNKNOWN && de->d_type != DT_DIR &&
+		    !(ko && de->d_type == DT_REG))
+			continue;
 		char *p = arena_printf(a, "%s/%s", dir, de->d_name);
 		struct stat st;
 
@@ -185,7 +192,7 @@ static int scan_modules(struct arena *a, mark_vec *t, const char *dir, int depth
 			continue;
 		if (S_ISDIR(st.st_mode) && depth > 0)
 			n += scan_modules(a, t, p, depth - 1);
-		else if (S_ISREG(st.st_mode) && has_suffix(de->d_name, ".ko") &&
+		else if (S_ISREG(st.st_mode) && ko &&
 			 add_elf(a, t, p, module_name(a, p), NULL) == 0)
 			n++;
 	}
@@ -250,7 +257,10 @@ const mark_vec *marker_table_kernel(struct session *s, const char **sources)
 
 	if (access(vmlinux, R_OK) == 0 && add_elf(a, t, vmlinux, "vmlinux", NULL) == 0)
 		read = arena_printf(a, "%s %s", read, vmlinux);
-	if ((n = scan_modules(a, t, dir, 3)))
+	/* Modules built in the tree (a full build, or one of M=): it has a
+	 * modules.order.  A distribution's headers tree has none. */
+	if (access(arena_printf(a, "%s/modules.order", dir), R_OK) == 0 &&
+	    (n = scan_modules(a, t, dir, 3)))
 		read = arena_printf(a, "%s %s (%d modules)", read, dir, n);
 	const char *extra[] = {"extra", "updates"};
 
