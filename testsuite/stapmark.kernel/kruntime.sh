@@ -50,6 +50,15 @@ wait_gone() {
 	done
 	return 1
 }
+# wait_line FILE LINE: until FILE has LINE (10 s at most).
+wait_line() {
+	local i l
+	for ((i = 0; i < 200; i++)); do
+		while IFS= read -r l; do [ "$l" = "$2" ] && return 0; done <"$1"
+		nap 0.05
+	done
+	return 1
+}
 marker_line() {
 	local l
 	while IFS= read -r l; do
@@ -208,6 +217,7 @@ insmod "$K/kruntime_test/kruntime_test.ko"
 insmod "$K/fire/kr-fire.ko"
 reader kruntime_test exit
 wait_state kruntime_test 1
+wait_line "$T/exit.out" "timer fired 3 times" # a timer and a context switch seen
 fire exit
 if wait_gone $rpid 20; then
 	pass "exit(): the session stops by itself"

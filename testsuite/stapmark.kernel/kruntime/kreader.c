@@ -134,6 +134,7 @@ static void *reader(void *arg)
 			nbytes += h.len;
 			off += h.len;
 		}
+		fflush(out_f); /* the tests wait for lines in it */
 	}
 	close(fd);
 	free(buf);
