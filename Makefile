@@ -1,6 +1,7 @@
 # stapmark - GNU make.  Every output goes under build/; `rm -rf build` cleans.
 #   make          build libmarkers, stapmark and the examples
-#   make demo     build and run the example program with its probe attached
+#   make demo     build and run the examples: scripts on user-space markers,
+#                 then kernel.mark scripts in the qemu guest
 #   make check    the whole DejaGnu testsuite; ends with "N passed, N failed"
 #   make bench    the dispatch microbenchmark
 #   make install  PREFIX=/usr/local DESTDIR=
@@ -45,6 +46,7 @@ all: libmarkers stapmark examples $(ALL_TARGETS)
 
 demo: all
 	@$(SHELL) examples/user/demo.sh $(B)
+	@$(SHELL) examples/kernel/demo.sh $(B)
 
 check: all testsuite-programs $(CHECK_PREREQS)
 	@$(SHELL) testsuite/run-check $(B) $(RUNTEST)
