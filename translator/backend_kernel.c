@@ -183,7 +183,10 @@ static int guest_status(struct session *s, int status, const char *console, int 
 		break;
 	}
 	if (why) {
-		fprintf(stderr, "stapmark: %s; console log kept at %s\n", why, console);
+		if (access(console, R_OK) == 0)
+			fprintf(stderr, "stapmark: %s; console log kept at %s\n", why, console);
+		else
+			fprintf(stderr, "stapmark: %s\n", why);
 		return 1;
 	}
 	int rc = code ? 1 : 0;

@@ -231,8 +231,8 @@ static int run_module(struct session *s)
 	const struct backend *be = backend_for_module(s->run_module);
 
 	if (s->backend && s->backend != be) {
-		fprintf(stderr, "stapmark: %s is a %s module: --runtime=%s cannot run it\n",
-			s->run_module, be->name, s->runtime_opt);
+		fprintf(stderr, "stapmark: %s is a %s module: the %s backend cannot run it\n",
+			s->run_module, be->name, s->backend->name);
 		return 1;
 	}
 	s->backend = be;
