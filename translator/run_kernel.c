@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -658,6 +659,20 @@ static int setup(struct krun *r)
 		return 1;
 	}
 	r->name = module_name(r->a, r->ko);
+	/* A module for another kernel cannot load: say so rather than what
+	 * the loader says (or, on a kernel without modules, ENOSYS). */
+	const char *vm = kernel_modinfo(r->a, r->ko, "vermagic");
+	struct utsname u;
+
+	if (vm && uname(&u) == 0 &&
+	    (strncmp(vm, u.release, strlen(u.release)) || vm[strlen(u.release)] != ' ')) {
+		fprintf(stderr,
+			"stapmark: %s is built for kernel %.*s, not this one (%s): run it there, "
+			"or "
+			"in the bundled guest: --remote=guest\n",
+			r->ko, (int)strcspn(vm, " "), vm, u.release);
+		return 1;
+	}
 	kmsg_open(r);
 	unload_stale_sessions(r);
 	if (load_markers(r) || load_script_module(r))
