@@ -495,8 +495,9 @@ static void probe_tables(struct cg *g, int *nmarks, int *nfuncs, int *ntimers)
 			continue;
 		if (!(*ntimers)++)
 			cg_line(g, "static const struct stp_prog_timer stpm_timers[] = {");
-		cg_line(g, "\t{%lldLL, %lldLL, %lldLL, stpm_probe_%d},", (long long)pr->period_ns,
-			(long long)pr->randomize_ns, (long long)pr->hz, i);
+		cg_line(g, "\t{%lldLL, %lldLL, %lldLL, stpm_probe_%d, %d},",
+			(long long)pr->period_ns, (long long)pr->randomize_ns, (long long)pr->hz, i,
+			pr->profile);
 	}
 	if (*ntimers)
 		cg_line(g, "};\n");

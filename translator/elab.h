@@ -97,6 +97,7 @@ struct derived_probe {
 	int64_t priority; /* begin(N) / end(N) / error(N) */
 	/* PK_TIMER: period, or a rate for timer.hz */
 	int64_t period_ns, hz, randomize_ns;
+	bool profile; /* timer.profile: on every CPU (the kernel backend) */
 	/* marks and functions: the ELF file, or the kernel module */
 	const char *path;
 	const char *mark, *format;

@@ -166,6 +166,16 @@ static bool derive_simple(struct deriving *dv, const struct probe_point *pt, str
 	}
 	if (n < 2 || n > 3 || !comp_is(c, "timer") || c->arg)
 		return false;
+	/* timer.profile (stap 4.8: timer.profile.tick, else a cpu-clock
+	 * sample every 1 ms): on every CPU, every millisecond. */
+	if (comp_is(&c[1], "profile") && (n == 2 || (comp_is(&c[2], "tick") && !c[2].arg)) &&
+	    !c[1].arg) {
+		struct derived_probe *p = new_probe(dv, PK_TIMER, "timer.profile.tick", body, cond);
+
+		p->period_ns = 1000000;
+		p->profile = true;
+		return true;
+	}
 
 	static const struct {
 		const char *unit;
@@ -211,7 +221,8 @@ static bool derive_simple(struct deriving *dv, const struct probe_point *pt, str
 		return true;
 	}
 	diag_error(c[1].pos, "semantic error",
-		   "unknown timer unit '%s' (timer.ns, us, ms, s, hz or jiffies)", c[1].name);
+		   "unknown timer unit '%s' (timer.ns, us, ms, s, hz, jiffies or profile)",
+		   c[1].name);
 	return true;
 }
 

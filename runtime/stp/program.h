@@ -57,12 +57,14 @@ struct stp_prog_func {
 };
 
 /* timer.s(N) and friends: every period_ns (+ a random 0..randomize_ns), or
- * hz times a second when hz is non-zero. */
+ * hz times a second when hz is non-zero; timer.profile: every period_ns on
+ * every CPU (the kernel host). */
 struct stp_prog_timer {
 	int64_t period_ns;
 	int64_t randomize_ns;
 	int64_t hz;
 	stp_probe_fn *fn;
+	int per_cpu;
 };
 
 /* A global written but never read, which the end of a session prints as
