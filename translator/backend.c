@@ -23,9 +23,12 @@ void backend_from_options(struct session *s)
 	s->runtime = (s->backend ? s->backend : &backend_user)->runtime;
 }
 
+/* Probes only the kernel serves: kernel markers and functions, and
+ * timer.profile, which fires on every CPU. */
 static bool kernel_probe(const struct derived_probe *p)
 {
-	return p->kind == PK_KERNEL_MARK || p->kind == PK_KERNEL_FUNCTION;
+	return p->kind == PK_KERNEL_MARK || p->kind == PK_KERNEL_FUNCTION ||
+	       (p->kind == PK_TIMER && p->profile);
 }
 
 static bool process_probe(const struct derived_probe *p)

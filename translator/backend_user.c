@@ -16,6 +16,9 @@ static const char *user_refuses(struct session *s, const struct derived_probe *p
 	if (p->kind == PK_KERNEL_MARK || p->kind == PK_KERNEL_FUNCTION)
 		return "kernel probes need the kernel backend (--runtime=kernel); the "
 		       "user-space backend runs process, begin, end, error and timer probes";
+	if (p->kind == PK_TIMER && p->profile)
+		return "timer.profile fires on every CPU: it needs the kernel backend "
+		       "(--runtime=kernel)";
 	return NULL;
 }
 
