@@ -90,6 +90,10 @@ struct kcpu {
 	u64 counter_cell; /* counter.h: offset of this CPU's counter block */
 	u32 scratch_top; /* bytes used of this CPU's scratch stack */
 	u32 scratch_last; /* offset + 1 of the topmost block's header, 0: none */
+#if !INTERRUPTIBLE
+	unsigned long irq_flags; /* of the outermost stp_host_context() */
+	int irq_depth;
+#endif
 } ____cacheline_aligned;
 
 static struct kcpu *kcpus;
@@ -136,6 +140,7 @@ unsigned int stp_host_slot(void)
 /* This CPU's context, with preemption disabled until stp_host_context_put
  * (a marker probe already runs so, under RCU-sched; begin and end probes
  * run in the control writer's task, timers in hardirq). */
+#if INTERRUPTIBLE
 struct stp_context *stp_host_context(void)
 {
 	preempt_disable();
@@ -145,6 +150,39 @@ struct stp_context *stp_host_context(void)
 	}
 	return (struct stp_context *)(kcontexts + smp_processor_id() * kctx_stride);
 }
+
+static void context_end(void)
+{
+	preempt_enable();
+}
+#else
+/* -DINTERRUPTIBLE=0 (stap's name): interrupts off for the whole hit, so
+ * that no interrupt on this CPU finds the context busy (and is skipped);
+ * only an NMI can still come in between. */
+struct stp_context *stp_host_context(void)
+{
+	unsigned long flags;
+	struct kcpu *k;
+
+	local_irq_save(flags);
+	if (unlikely(!kcontexts)) {
+		local_irq_restore(flags);
+		return NULL;
+	}
+	k = &kcpus[smp_processor_id()];
+	if (!k->irq_depth++)
+		k->irq_flags = flags;
+	return (struct stp_context *)(kcontexts + smp_processor_id() * kctx_stride);
+}
+
+static void context_end(void)
+{
+	struct kcpu *k = &kcpus[smp_processor_id()];
+
+	if (!--k->irq_depth)
+		local_irq_restore(k->irq_flags);
+}
+#endif
 
 void stp_host_context_put(struct stp_context *c)
 {
@@ -157,7 +195,7 @@ void stp_host_context_put(struct stp_context *c)
 		k->scratch_top = 0;
 		k->scratch_last = 0;
 	}
-	preempt_enable();
+	context_end();
 }
 
 /* Counter globals add into a block per CPU.  raw_: a counter-only

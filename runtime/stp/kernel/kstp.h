@@ -39,6 +39,12 @@
 #ifndef STP_KSCRATCH_SIZE
 #define STP_KSCRATCH_SIZE (4UL * (MAXMAPENTRIES)*2 * sizeof(stp_off_t) + 4096)
 #endif
+/* 1: handlers run with preemption off, interrupts on (an interrupt's hit
+ * while a handler runs on the CPU is skipped, as in stap); 0: with
+ * interrupts off too (stap's -DINTERRUPTIBLE=0). */
+#ifndef INTERRUPTIBLE
+#define INTERRUPTIBLE 1
+#endif
 /* Shortest timer period accepted: shorter ones run at this one. */
 #ifndef STP_KTIMER_MIN_NS
 #define STP_KTIMER_MIN_NS 10000
