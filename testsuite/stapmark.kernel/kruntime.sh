@@ -90,11 +90,11 @@ count() {
 # middle FILE: the marker probes' lines (neither begin, timer nor end's).
 middle() {
 	sed -n '4,$p' "$1" | grep -v -e '^timer fired' -e '^error probe$' -e '^end ' -e '^evs\[' \
-		-e '^where ' -e '^hits>0 ' -e '^unread_n='
+		-e '^where ' -e '^hits>0 ' -e '^profile cpus ' -e '^unread_n='
 }
 # The begin probe's lines (target() TARGET) and the end probe's.
 begin_lines() { printf 'begin 1\nbegin 2 two\ntarget %s' "$1"; }
-end_lines() { printf 'end count=%s\nwhere %s\nhits>0 %s sw>0 %s\nunread_n=7' "$@"; }
+end_lines() { printf 'end count=%s\nwhere %s\nhits>0 %s sw>0 %s hz>0 %s\nprofile cpus %s\nunread_n=7' "$@"; }
 # no_probes MARKER: the marker has no probe registered any more.
 no_probes() {
 	local l
@@ -103,13 +103,15 @@ no_probes() {
 }
 
 for f in "$B/kernel/markers/markers.ko" "$EX/marker-example.ko" "$K/fire/kr-fire.ko" \
-	"$K/kruntime_test/kruntime_test.ko" "$K/kruntime_exitb/kruntime_exitb.ko" "$K/kreader"; do
+	"$K/kruntime_test/kruntime_test.ko" "$K/kruntime_exitb/kruntime_exitb.ko" \
+	"$K/kruntime_noirq/kruntime_noirq.ko" "$K/kreader"; do
 	if [ ! -f "$f" ]; then
 		fail "modules built" "missing $f"
 		exit 0
 	fi
 done
 dmesg -C
+ncpus=$(nproc)
 
 section "markers.ko and /proc/stapmark"
 check "insmod markers.ko" insmod "$B/kernel/markers/markers.ko"
@@ -180,15 +182,17 @@ session() {
 	expect_output "$tag: begin output" "$(begin_lines $$)" head -3 "$out"
 	expect_output "$tag: the timer fired" 1 count "$out" "timer fired 3 times"
 	expect_output "$tag: marker probes' output, in order" "event 123 example string
+regex matched
 str 0 good string
 str 9 after
-div 20
+div 20 by bash pid $$ tid $$ ppid $PPID uid 0 cpu_ok 1
 foreach example string example string 1
-event 123 example string" middle "$out"
+event 123 example string
+regex matched" middle "$out"
 	expect_output "$tag: error, end probes and never-read globals" "error probe
 end count=2
 evs[example string] count=2 sum=246
-$(end_lines 2 "1000 1000 1000" 1 1 | tail -3)" tail -6 "$out"
+$(end_lines 2 "1000 1000 1000" 1 1 1 "$ncpus" | tail -4)" tail -7 "$out"
 	err="ERROR: kernel string copy fault at 0x0 [man error::fault]
 ERROR: kernel string copy fault at 0x1 [man error::fault]
 ERROR: kernel string copy fault at 0x10000 [man error::fault]
@@ -227,7 +231,9 @@ fi
 finish exit 2>/dev/null
 expect_output "exit(): output" "$(begin_lines 0)
 exit 1
-$(end_lines 0 "0 0 0" 1 1)" grep -v '^timer fired' "$T/exit.out"
+end count=0
+where 0 0 0
+unread_n=7" grep -v -e '^timer fired' -e '^hits>0 ' -e '^profile cpus ' "$T/exit.out"
 rmmod kruntime_test
 
 section "exit() in begin: nothing attached"
@@ -238,7 +244,7 @@ wait_gone $rpid 20 && pass "exit() in begin: the session stops by itself" ||
 finish exitb 2>/dev/null
 expect_output "exit() in begin: no marker probe or timer ran, end probes did" \
 	"$(begin_lines 0)
-$(end_lines 0 "0 0 0" 0 0)" cat "$T/exitb.out"
+$(end_lines 0 "0 0 0" 0 0 0 0)" cat "$T/exitb.out"
 rmmod kruntime_exitb
 
 section "orphan: the controller is killed"
@@ -308,6 +314,21 @@ wait $rpid 2>/dev/null
 [ ! -e $P/kruntime_test ] && pass "rmmod: its directory is gone" || fail "rmmod: its directory is gone"
 no_probes kr_div && pass "rmmod: no probe left" || fail "rmmod: no probe left" "($(marker_line kr_div))"
 ! grep -q '^end count' "$T/rmmod.out" && pass "rmmod: no end probe ran" || fail "rmmod: no end probe ran"
+
+section "interrupts off in handlers (-DINTERRUPTIBLE=0)"
+insmod "$K/kruntime_noirq/kruntime_noirq.ko"
+reader kruntime_noirq noirq
+wait_state kruntime_noirq 1
+for i in 1 2 3; do fire loop; done # long handlers in a task, timers every 1 ms
+fire ctx 1000
+nap 0.2
+finish noirq
+st=$(tail -1 "$T/noirq.res")
+[[ $st == "state 4 errors 3 skipped 0 dropped 0 "* ]] &&
+	pass "INTERRUPTIBLE=0: no hit skipped while interrupts come" ||
+	fail "INTERRUPTIBLE=0: no hit skipped while interrupts come" "($st)"
+expect_output "INTERRUPTIBLE=0: hits in every context" "where 1000 1000 1000" grep '^where ' "$T/noirq.out"
+rmmod kruntime_noirq
 
 if [ -f "$K/kruntime_gen.ko" ]; then
 	rmmod kr_fire

@@ -9,6 +9,7 @@
 #                    Kbuild (a copy of Kbuild.script), symlinks to every
 #                    runtime/stp/*.c and runtime/stp/kernel/*.c; kruntime_test.ko
 #   kruntime_exitb/  the same with exit() in its begin probe; kruntime_exitb.ko
+#   kruntime_noirq/  the same with interrupts off in handlers (-DINTERRUPTIBLE=0)
 #   fire/            kr-fire.ko, the instrumented module the tests fire markers in
 #   kreader          the controller and reader (a small pass 5)
 #   kruntime_gen.ko  kruntime.stp through stapmark's passes 1-4 (-p4), when
@@ -49,6 +50,7 @@ script_module() {
 DEFS="-DMAXERRORS=1000 -DMAXACTION=20000 -DMAXSKIPPED=1000000"
 script_module kruntime_test "$DEFS"
 script_module kruntime_exitb "$DEFS -DKR_EXIT_IN_BEGIN"
+script_module kruntime_noirq "$DEFS -DINTERRUPTIBLE=0"
 
 rm -rf "$OUT/fire"
 mkdir -p "$OUT/fire"

@@ -16,13 +16,13 @@
 #include "stp_lib.h"
 
 struct kr_globals {
-	int64_t count, hits, where[3], sw; /* counters 0, 1, 2..4, 5 */
-	stp_host_rwlock_t l_evs;
-	stp_off_t evs;
+	int64_t count, hits, where[3], sw, hz; /* counters 0, 1, 2..4, 5, 6 */
+	stp_host_rwlock_t l_evs, l_prof;
+	stp_off_t evs, prof;
 	int64_t unread_n;
 };
 
-enum { C_COUNT, C_HITS, C_WHERE0, C_SW = C_WHERE0 + 3, NCOUNTERS };
+enum { C_COUNT, C_HITS, C_WHERE0, C_SW = C_WHERE0 + 3, C_HZ, NCOUNTERS };
 
 static struct stp_region *kr_r;
 static struct kr_globals *kr_g;
@@ -71,10 +71,41 @@ out:
 	stp_context_exit(c);
 }
 
+/* Counter-only: no context. */
+static void kr_timer_hz(void)
+{
+	if (stp_session_state(kr_r) == STP_SESSION_RUNNING)
+		stp_counter_add(kr_r, C_HZ, &kr_g->hz, 1);
+}
+
+static struct stp_map *prof(void)
+{
+	return stp_ptr(kr_r, kr_g->prof);
+}
+
+static void kr_profile(void)
+{
+	struct stp_lockreq lk[1] = {{&kr_g->l_prof, 0}};
+
+	KR_ENTER("timer.profile", STP_SESSION_RUNNING);
+	if (stp_lock_globals(c, lk, 1))
+		goto out;
+	if (stp_action(c, 1))
+		goto unlock;
+	stp_set_stmt(c, "operator '<<<' at kruntime.stp:5:36");
+	stp_map_stat_add(c, prof(), (union stp_val[]){STP_N(stp_fn_cpu())}, 1);
+unlock:
+	stp_unlock_globals(c, lk, 1);
+out:
+	stp_context_exit(c);
+}
+
+static struct stp_regex kr_re0 = {.re = "^ex[a-z]+ string$"};
+
 static void kr_subsystem_event(KR_MARK_ARGS)
 {
 	struct stp_lockreq lk[1] = {{&kr_g->l_evs, 0}};
-	int64_t a1;
+	int64_t a1, m;
 	stp_string_t a2;
 
 	KR_ENTER("kernel.mark(\"subsystem_event\")", STP_SESSION_RUNNING);
@@ -91,7 +122,13 @@ static void kr_subsystem_event(KR_MARK_ARGS)
 	if (stp_map_stat_add(c, evs(), (union stp_val[]){STP_S(a2)}, a1))
 		goto unlock;
 	stp_set_stmt(c, "identifier 'printf' at kruntime.stp:5:5");
-	stp_printf(c, "event %d %s\n", (union stp_val[]){STP_N(a1), STP_S(a2)}, 2);
+	if (stp_printf(c, "event %d %s\n", (union stp_val[]){STP_N(a1), STP_S(a2)}, 2))
+		goto unlock;
+	stp_set_stmt(c, "operator '=~' at kruntime.stp:6:19");
+	if (stp_regex_match(c, &kr_re0, a2, &m))
+		goto unlock;
+	if (m)
+		stp_printf(c, "regex matched\n", (union stp_val *)0, 0);
 unlock:
 	stp_unlock_globals(c, lk, 1);
 out:
@@ -119,6 +156,7 @@ out:
 static void kr_div(KR_MARK_ARGS)
 {
 	int64_t d, q;
+	stp_string_t comm;
 
 	KR_ENTER("kernel.mark(\"kr_div\")", STP_SESSION_RUNNING);
 	d = (int64_t)va_arg(*args, int);
@@ -128,7 +166,12 @@ static void kr_div(KR_MARK_ARGS)
 	if (stp_div(c, 100, d, &q))
 		goto out;
 	stp_set_stmt(c, "identifier 'printf' at kruntime.stp:7:33");
-	stp_printf(c, "div %d\n", (union stp_val[]){STP_N(q)}, 1);
+	stp_fn_execname(comm);
+	stp_printf(c, "div %d by %s pid %d tid %d ppid %d uid %d cpu_ok %d\n",
+		   (union stp_val[]){STP_N(q), STP_S(comm), STP_N(stp_fn_pid()),
+				     STP_N(stp_fn_tid()), STP_N(stp_fn_ppid()), STP_N(stp_fn_uid()),
+				     STP_N(stp_fn_cpu() >= 0)},
+		   7);
 out:
 	stp_context_exit(c);
 }
@@ -326,10 +369,18 @@ static void kr_end(void)
 		w[i] = stp_counter_read(kr_r, C_WHERE0 + i, &kr_g->where[i]);
 	stp_printf(c, "where %d %d %d\n", (union stp_val[]){STP_N(w[0]), STP_N(w[1]), STP_N(w[2])},
 		   3);
-	stp_printf(c, "hits>0 %d sw>0 %d\n",
+	stp_printf(c, "hits>0 %d sw>0 %d hz>0 %d\n",
 		   (union stp_val[]){STP_N(stp_counter_read(kr_r, C_HITS, &kr_g->hits) > 0),
-				     STP_N(stp_counter_read(kr_r, C_SW, &kr_g->sw) > 0)},
-		   2);
+				     STP_N(stp_counter_read(kr_r, C_SW, &kr_g->sw) > 0),
+				     STP_N(stp_counter_read(kr_r, C_HZ, &kr_g->hz) > 0)},
+		   3);
+	stp_set_stmt(c, "keyword 'foreach' at kruntime.stp:25:9");
+	if (stp_map_iter_start(c, &it, prof(), 0, 0, STP_STAT_COUNT, -1))
+		goto out;
+	for (i = 0; stp_map_iter_next(&it); i++)
+		;
+	stp_map_iter_end(&it);
+	stp_printf(c, "profile cpus %d\n", (union stp_val[]){STP_N(i)}, 1);
 out:
 	stp_context_exit(c);
 }
@@ -339,10 +390,16 @@ static int kr_create_globals(char *err, int errlen)
 	struct stp_map_desc d = {
 		.name = "evs", .nkeys = 1, .key_types = {STP_STRING}, .val_type = STP_STAT};
 
+	struct stp_map_desc dp = {
+		.name = "prof", .nkeys = 1, .key_types = {STP_LONG}, .val_type = STP_STAT};
+
 	stp_lock_init(&kr_g->l_evs);
+	stp_lock_init(&kr_g->l_prof);
 	stp_hist_none_init(&d.h);
+	stp_hist_none_init(&dp.h);
 	kr_g->evs = stp_map_new(kr_r, &d);
-	if (!kr_g->evs)
+	kr_g->prof = stp_map_new(kr_r, &dp);
+	if (!kr_g->evs || !kr_g->prof)
 		return stp_snprintf(err, (size_t)errlen, "no room in the region for evs"), -1;
 	return 0;
 }
@@ -366,7 +423,11 @@ static const struct stp_prog_mark kr_marks[] = {
 
 static const struct stp_prog_timer kr_timers[] = {
 	{.period_ns = 5000000, .fn = kr_timer},
+	{.hz = 50, .fn = kr_timer_hz},
+	{.period_ns = 1000000, .fn = kr_profile, .per_cpu = 1},
 };
+
+static struct stp_regex *const kr_regexes[] = {&kr_re0};
 
 static stp_probe_fn *const kr_begins[] = {kr_begin};
 static stp_probe_fn *const kr_ends[] = {kr_end};
@@ -402,4 +463,6 @@ const struct stp_program stp_script_program = {
 	.nerror = 1,
 	.unread = kr_unread,
 	.nunread = KR_N(kr_unread),
+	.regexes = kr_regexes,
+	.nregexes = KR_N(kr_regexes),
 };
