@@ -26,3 +26,18 @@ install-runtime: all
 	install -m 644 $(B)/lib/libstp-user.a $(B)/lib/libstp-transport.a \
 		$(B)/transport/obj/preload.o $(B)/obj/stp-user/module.o \
 		$(DESTDIR)$(PREFIX)/lib/stapmark/
+	install -d $(RUNTIME_SHARE)/stp/kernel $(RUNTIME_SHARE)/../include/stapmark
+	install -m 644 runtime/stp/kernel/*.[ch] runtime/stp/kernel/Kbuild.script \
+		$(RUNTIME_SHARE)/stp/kernel/
+	install -m 644 include/stapmark/*.h $(RUNTIME_SHARE)/../include/stapmark/
+	$(if $(KMOD_SKIP),,$(MAKE) -s install-kernel-modules)
+
+# markers.ko for the release it was built for, with what pass 4 links
+# script modules against and pass 2 resolves kernel.mark with:
+# PREFIX/lib/stapmark/kernel/KREL/{markers.ko,Module.symvers,Module.markers}.
+KMOD_INSTALL_DIR = $(DESTDIR)$(PREFIX)/lib/stapmark/kernel/$(GUEST_KREL)
+.PHONY: install-kernel-modules
+install-kernel-modules: kernel-modules
+	install -d $(KMOD_INSTALL_DIR)
+	install -m 644 $(KMOD_KO) $(B)/kernel/markers/Module.symvers $(B)/kernel/Module.markers \
+		$(KMOD_INSTALL_DIR)/

@@ -61,8 +61,12 @@ const char *kernel_markers_ko(struct session *s)
 	const char *exe = session_exe_dir(s);
 	const char *ko =
 		exe ? arena_printf(s->arena, "%s/../kernel/markers/markers.ko", exe) : NULL;
+	const char *installed =
+		exe ? arena_printf(s->arena, "%s/../lib/stapmark/kernel/%s/markers.ko", exe,
+				   s->kernel_release)
+		    : NULL;
 
-	return ko && readable(ko) ? ko : NULL;
+	return ko && readable(ko) ? ko : installed && readable(installed) ? installed : NULL;
 }
 
 const char *kernel_modinfo(struct arena *a, const char *path, const char *key)

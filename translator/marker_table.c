@@ -200,9 +200,10 @@ static int scan_modules(struct arena *a, mark_vec *t, const char *dir, int depth
 	return n;
 }
 
-/* BUILD/kernel/Module.markers of the build tree this stapmark runs from
- * (BUILD/bin/stapmark), when that tree built its kernel modules for the
- * session's release; else NULL. */
+/* The Module.markers of this stapmark's own kernel modules for the
+ * session's release: the build tree's (BUILD/bin/stapmark, BUILD/kernel,
+ * when it built them for that release), else the installed one
+ * (PREFIX/lib/stapmark/kernel/REL); NULL when neither is there. */
 static const char *own_module_markers(struct session *s)
 {
 	char exe[PATH_MAX], rel[256] = "";
@@ -214,15 +215,18 @@ static const char *own_module_markers(struct session *s)
 	exe[n] = 0;
 	*strrchr(exe, '/') = 0;
 	f = fopen(arena_printf(s->arena, "%s/../kernel/include/config/kernel.release", exe), "r");
-	if (!f)
-		return NULL;
-	if (!fgets(rel, sizeof(rel), f))
-		rel[0] = 0;
-	fclose(f);
-	rel[strcspn(rel, "\n")] = 0;
-	if (strcmp(rel, s->kernel_release))
-		return NULL;
-	return arena_printf(s->arena, "%s/../kernel/Module.markers", exe);
+	if (f) {
+		if (!fgets(rel, sizeof(rel), f))
+			rel[0] = 0;
+		fclose(f);
+		rel[strcspn(rel, "\n")] = 0;
+		if (!strcmp(rel, s->kernel_release))
+			return arena_printf(s->arena, "%s/../kernel/Module.markers", exe);
+	}
+	const char *installed = arena_printf(
+		s->arena, "%s/../lib/stapmark/kernel/%s/Module.markers", exe, s->kernel_release);
+
+	return access(installed, R_OK) == 0 ? installed : NULL;
 }
 
 const mark_vec *marker_table_kernel(struct session *s, const char **sources)
