@@ -97,6 +97,8 @@ struct kcpu {
 } ____cacheline_aligned;
 
 static struct kcpu *kcpus;
+static int bounce_init(void);
+static void bounce_exit(void);
 static char *kcontexts; /* nr_cpu_ids contexts, kctx_stride bytes apart */
 static size_t kctx_stride;
 static char *kscratch; /* nr_cpu_ids stacks, kscratch_size bytes each */
@@ -113,7 +115,7 @@ int kstp_host_init(void)
 	kcpus = vzalloc(array_size(nr_cpu_ids, sizeof(*kcpus)));
 	kcontexts = vzalloc(array_size(nr_cpu_ids, kctx_stride));
 	kscratch = vmalloc(array_size(nr_cpu_ids, kscratch_size));
-	if (!kcpus || !kcontexts || !kscratch) {
+	if (!kcpus || !kcontexts || !kscratch || bounce_init()) {
 		pr_err("%s: out of memory for %u per-CPU contexts (%zu bytes each) and scratch "
 		       "stacks (%zu bytes each)\n",
 		       KBUILD_MODNAME, nr_cpu_ids, kctx_stride, kscratch_size);
@@ -125,6 +127,7 @@ int kstp_host_init(void)
 
 void kstp_host_exit(void)
 {
+	bounce_exit();
 	vfree(kscratch);
 	vfree(kcontexts);
 	vfree(kcpus);
@@ -381,34 +384,110 @@ int64_t stp_host_uregs_sp(const void *uregs)
  * What it leaves out, nmi_uaccess_okay() (an NMI during a switch of
  * address space), uses x86's unexported cpu_tlbstate: in an NMI the read
  * simply fails.
+ *
+ * Both copies land in a per-CPU bounce buffer from kmalloc, never in the
+ * caller's buffer: with CONFIG_HARDENED_USERCOPY a user copy into vmalloc
+ * memory (our contexts; a VMAP_STACK irq stack) looks the area up under
+ * vmap_area_lock unless the kernel has the "!pagefault_disabled()" fix,
+ * and an interrupt that came while this CPU held that lock would spin on
+ * it forever.  A slab object is checked without a lock.  Interrupts are
+ * off while the bounce buffer is in use, so nothing else on the CPU uses
+ * it meanwhile.
  */
+#define KBOUNCE_SIZE 1024
+
+static char **kbounce; /* nr_cpu_ids buffers of KBOUNCE_SIZE bytes */
+
+static int bounce_init(void)
+{
+	unsigned int cpu;
+
+	kbounce = kcalloc(nr_cpu_ids, sizeof(*kbounce), GFP_KERNEL);
+	if (!kbounce)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+	{
+		kbounce[cpu] = kmalloc(KBOUNCE_SIZE, GFP_KERNEL);
+		if (!kbounce[cpu])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void bounce_exit(void)
+{
+	unsigned int cpu;
+
+	if (kbounce)
+		for_each_possible_cpu(cpu) kfree(kbounce[cpu]);
+	kfree(kbounce);
+	kbounce = NULL;
+}
+
 long stp_host_read_string(char *dst, uintptr_t addr, size_t size)
 {
-	long n;
+	unsigned long flags;
+	size_t got = 0;
+	long n = 0;
+	char *b;
 
 	if (!size)
 		return 0;
 	dst[0] = '\0';
-	if (in_nmi())
+	if (in_nmi() || !kbounce)
 		return -STP_HOST_EFAULT;
-	if (size > LONG_MAX)
-		size = LONG_MAX;
+	local_irq_save(flags);
+	b = kbounce[smp_processor_id()];
 	pagefault_disable();
-	n = strncpy_from_user(dst, (const char __user *)addr, (long)size - 1);
+	while (got < size - 1) {
+		long chunk = min_t(size_t, size - 1 - got, KBOUNCE_SIZE);
+
+		if (addr + got < addr) {
+			n = -EFAULT;
+			break;
+		}
+		n = strncpy_from_user(b, (const char __user *)(addr + got), chunk);
+		if (n < 0)
+			break;
+		memcpy(dst + got, b, n);
+		got += n;
+		if (n < chunk)
+			break; /* at the NUL */
+	}
 	pagefault_enable();
+	local_irq_restore(flags);
 	if (n < 0) {
 		dst[0] = '\0';
 		return -STP_HOST_EFAULT;
 	}
-	dst[n] = '\0'; /* n < size - 1: at the NUL; else the size - 1 bytes */
-	return n;
+	dst[got] = '\0';
+	return got;
 }
 
 int stp_host_read_bytes(void *dst, uintptr_t addr, size_t n)
 {
+	unsigned long flags;
+	size_t done = 0;
+	int rc = 0;
+	char *b;
+
 	if (!n)
 		return 0;
-	return copy_from_user_nofault(dst, (const void __user *)addr, n) ? -STP_HOST_EFAULT : 0;
+	if (!kbounce || addr + n < addr)
+		return -STP_HOST_EFAULT;
+	local_irq_save(flags);
+	b = kbounce[smp_processor_id()];
+	while (done < n && !rc) {
+		size_t chunk = min_t(size_t, n - done, KBOUNCE_SIZE);
+
+		if (copy_from_user_nofault(b, (const void __user *)(addr + done), chunk))
+			rc = -STP_HOST_EFAULT;
+		else
+			memcpy((char *)dst + done, b, chunk);
+		done += chunk;
+	}
+	local_irq_restore(flags);
+	return rc;
 }
 
 /*
