@@ -161,7 +161,7 @@ session() {
 	fire div 0
 	fire div 5
 	fire loop
-	fire user
+	fire user hello
 	fire ctx 1000
 	fire foreach
 	nap 0.1
@@ -186,6 +186,7 @@ regex matched
 str 0 good string
 str 9 after
 div 20 by bash pid $$ tid $$ ppid $PPID uid 0 cpu_ok 1
+user hello
 foreach example string example string 1
 event 123 example string
 regex matched" middle "$out"

@@ -8,7 +8,8 @@
  *                a non-canonical one), then a good one again
  *   div D        kr_div "d %d" once
  *   loop         kr_loop "n %d" once (the probe loops forever)
- *   user         kr_user "p %p" with a bad user pointer
+ *   user WORD    kr_user "p %p n %d": a bad user pointer, then WORD in the
+ *                written buffer (user memory: n bytes, no NUL)
  *   flood N      kr_flood "n %d" N times
  *   rate K N M   kr_rate "k %d n %d" M times (K, N)
  *   ctx N        kr_ctx "where %d" N times each in task (0), softirq (1)
@@ -94,8 +95,9 @@ static ssize_t kr_fire_write(struct file *file, const char __user *ubuf, size_t 
 		trace_mark(kr_div, "d %d", a);
 	} else if (!strcmp(s, "loop")) {
 		trace_mark(kr_loop, "n %d", 1);
-	} else if (!strcmp(s, "user")) {
-		trace_mark(kr_user, "p %p", (void *)0x10);
+	} else if (!strncmp(s, "user ", 5)) {
+		trace_mark(kr_user, "p %p n %d", (void *)0x10, 4);
+		trace_mark(kr_user, "p %p n %d", ubuf + (s + 5 - cmd), (int)strlen(s + 5));
 	} else if (sscanf(s, "flood %d", &n) == 1) {
 		for (i = 0; i < n; i++)
 			trace_mark(kr_flood, "n %d", i);

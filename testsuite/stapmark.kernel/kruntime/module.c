@@ -194,15 +194,16 @@ out:
 
 static void kr_user(KR_MARK_ARGS)
 {
-	int64_t p;
+	int64_t p, n;
 	stp_string_t s;
 
 	KR_ENTER("kernel.mark(\"kr_user\")", STP_SESSION_RUNNING);
 	p = (int64_t)(uintptr_t)va_arg(*args, void *);
+	n = (int64_t)va_arg(*args, int);
 	if (stp_action(c, 1))
 		goto out;
-	stp_set_stmt(c, "identifier 'user_string' at kruntime.stp:9:55");
-	if (stp_fn_user_string(c, s, p))
+	stp_set_stmt(c, "identifier 'user_string_n' at kruntime.stp:15:55");
+	if (stp_fn_user_string_n(c, s, p, n))
 		goto out;
 	stp_printf(c, "user %s\n", (union stp_val[]){STP_S(s)}, 1);
 out:
@@ -409,7 +410,7 @@ static const struct stp_prog_mark kr_marks[] = {
 	{"kr_str", "n %d s %s", kr_str, 1},
 	{"kr_div", "d %d", kr_div, 1},
 	{"kr_loop", "n %d", kr_loop, 1},
-	{"kr_user", "p %p", kr_user, 1},
+	{"kr_user", "p %p n %d", kr_user, 1},
 	{"kr_flood", "n %d", kr_flood, 1},
 	{"kr_rate", "k %d n %d", kr_rate, 1},
 	{"kr_ctx", "where %d", kr_ctx, 1},
