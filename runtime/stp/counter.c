@@ -27,18 +27,11 @@ static struct stp_counter_block *my_block(struct stp_region *r)
 	return b;
 }
 
-void stp_counter_add(struct stp_region *r, int i, int64_t *g, int64_t d)
+void stp_counter_add_first(struct stp_region *r, int i, int64_t *g, int64_t d)
 {
-	struct stp_counter_block *b = my_block(r);
-
-	/* Only this thread (CPU) writes its block: a plain load and store,
-	 * atomic only so that a concurrent reader sees whole values. */
-	if (__builtin_expect(b != (struct stp_counter_block *)0, 1))
-		__atomic_store_n(&b->c[i],
-				 (int64_t)((uint64_t)__atomic_load_n(&b->c[i], __ATOMIC_RELAXED) +
-					   (uint64_t)d),
-				 __ATOMIC_RELAXED);
-	else
+	if (my_block(r))
+		stp_counter_add(r, i, g, d);
+	else /* no block to be had: the global itself, atomically */
 		__atomic_add_fetch(g, d, __ATOMIC_RELAXED);
 }
 

@@ -40,8 +40,11 @@ struct stp_context *stp_host_context(void);
 void stp_host_context_put(struct stp_context *c);
 
 /* The caller's counter block cell (counter.h): per thread or per CPU, 0
- * until the runtime stores the offset of the block it allocated. */
+ * until the runtime stores the offset of the block it allocated.  A host
+ * may define it inline in stp_host_types.h (and STP_HOST_COUNTER_CELL). */
+#ifndef STP_HOST_COUNTER_CELL
 uint64_t *stp_host_counter_cell(void);
+#endif
 
 /* The caller thread's @entry stack of return probe id (entry.h), its
  * frames (STP_ENTRY_DEPTH of frame_size bytes) allocated on first use;

@@ -88,13 +88,9 @@ static pthread_key_t ctx_key;
 static pthread_once_t ctx_once = PTHREAD_ONCE_INIT;
 static __thread struct stp_context *my_ctx __attribute__((tls_model("initial-exec")));
 
-/* Counter blocks (counter.h): a thread's own, as the context. */
-static __thread uint64_t my_counter_block __attribute__((tls_model("initial-exec")));
-
-uint64_t *stp_host_counter_cell(void)
-{
-	return &my_counter_block;
-}
+/* Counter blocks (counter.h): a thread's own, as the context (the cell's
+ * accessor is inline, in stp_host_types.h). */
+__thread uint64_t stp_user_counter_block __attribute__((tls_model("initial-exec")));
 
 /* In a forked child the forking thread's context is a new thread's, and
  * it adds into counter blocks of its own. */
@@ -102,7 +98,7 @@ static void ctx_after_fork_child(void)
 {
 	if (my_ctx)
 		stp_context_after_fork(my_ctx);
-	my_counter_block = 0;
+	stp_user_counter_block = 0;
 }
 
 static void ctx_free(void *p)

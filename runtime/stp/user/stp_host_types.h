@@ -22,4 +22,14 @@ typedef struct {
 
 #define STP_HOST_EFAULT 14
 
+/* The thread's counter block cell (counter.h), inline: it is on the path of
+ * every `n++` of a counter global.  initial-exec: the module is -fPIC, and
+ * a dynamic TLS lookup would cost more than the add. */
+extern __thread uint64_t stp_user_counter_block __attribute__((tls_model("initial-exec")));
+#define STP_HOST_COUNTER_CELL
+static inline uint64_t *stp_host_counter_cell(void)
+{
+	return &stp_user_counter_block;
+}
+
 #endif /* STP_HOST_TYPES_H */
