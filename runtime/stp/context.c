@@ -30,7 +30,8 @@ struct stp_context *stp_context_enter(struct stp_region *r, const char *probe_po
 	 * code, or a signal) must not reuse the busy context: skip it. */
 	if (stp_unlikely(c->busy)) {
 		stp_host_context_put(c);
-		stp_count_skip(r);
+		if (STP_COUNT_REENTRANT)
+			stp_count_skip(r);
 		return (struct stp_context *)0;
 	}
 	/* The context is private to this thread (or CPU): only a signal or

@@ -32,6 +32,15 @@
 #define MAXSKIPPED 100
 #endif
 
+/* Whether a hit that finds its context busy (a marker in an interrupt or a
+ * signal handler while a handler runs on that CPU or thread) counts as
+ * skipped, towards MAXSKIPPED.  stap's kernel runtime counts it only when
+ * handlers run with interrupts off (-DINTERRUPTIBLE=0): with interrupts on
+ * such hits are expected and only dropped.  A host may set it first. */
+#ifndef STP_COUNT_REENTRANT
+#define STP_COUNT_REENTRANT 1
+#endif
+
 /* Depth of script function calls within one hit. */
 #ifndef MAXNESTING
 #define MAXNESTING 10

@@ -21,6 +21,13 @@ typedef struct {
 
 #define STP_HOST_EFAULT 14
 
+/* Handlers run with interrupts on (INTERRUPTIBLE, the default, as stap):
+ * an interrupt's hit that finds this CPU's context busy is dropped, not
+ * counted as skipped (stap counts it only with -DINTERRUPTIBLE=0). */
+#if !defined(STP_COUNT_REENTRANT) && (!defined(INTERRUPTIBLE) || INTERRUPTIBLE)
+#define STP_COUNT_REENTRANT 0
+#endif
+
 /* <stdint.h> limits the runtime uses and the kernel names otherwise. */
 #ifndef INT8_MIN
 #define INT8_MIN S8_MIN
