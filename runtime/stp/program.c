@@ -151,55 +151,47 @@ static int stat_vals(union stp_val *v, const struct stp_stat_data *d)
 	return 5;
 }
 
-/* Room for the escaped copies of a map entry's string keys and value. */
-struct unread_strings {
-	stp_string_t s[STP_MAX_KEYS + 1];
-};
+/* One key or value of a never-read map entry, as stap prints it: strings
+ * escaped in quotes (%#s), numbers in decimal (%#d). */
+static void print_item(struct stp_context *c, const char *sep, int type, int64_t n, const char *str)
+{
+	stp_string_t q; /* one at a time: this may run on a kernel stack */
+	union stp_val v[2] = {STP_S(sep), STP_N(n)};
+
+	if (type == STP_STRING) {
+		stp_fn_text_str(q, str);
+		v[1] = STP_S(q);
+		stp_printf(c, "%s\"%s\"", v, 2);
+	} else {
+		stp_printf(c, "%s%d", v, 2);
+	}
+}
 
 /* stap 4.8: foreach ([k...] in a-) printf("a[%#d,\"%#s\"]=%d\n", ...):
  * by value, decreasing; string keys and values escaped. */
 static int print_unread_map(struct stp_context *c, const struct stp_prog_global *u,
 			    struct stp_map *m)
 {
-	char fmt[3 * STP_MAX_KEYS + sizeof(UNREAD_STAT_FMT) + 64];
-	union stp_val v[STP_MAX_KEYS + 5];
-	struct unread_strings q;
+	union stp_val v[5];
 	struct stp_iter it;
-	size_t n = 0;
 
-	n += stp_strlcpy(fmt, u->name, sizeof(fmt));
-	for (int k = 0; k < u->arity && n < sizeof(fmt); k++)
-		n = stp_strlcat(fmt,
-				k ? (u->key_types[k] == STP_STRING ? ",\"%s\"" : ",%d")
-				  : (u->key_types[k] == STP_STRING ? "[\"%s\"" : "[%d"),
-				sizeof(fmt));
-	stp_strlcat(fmt,
-		    u->type == STP_STAT	    ? "]" UNREAD_STAT_FMT
-		    : u->type == STP_STRING ? "]=\"%s\"\n"
-					    : "]=%d\n",
-		    sizeof(fmt));
 	if (stp_map_iter_start(c, &it, m, 0, -1, STP_STAT_COUNT, -1))
 		return 1;
 	for (struct stp_mnode *e; (e = stp_map_iter_next(&it));) {
-		int nv = 0;
-
-		for (int k = 0; k < u->arity; k++) {
-			if (u->key_types[k] == STP_STRING) {
-				stp_fn_text_str(q.s[k], stp_mnode_key_s(m, e, k));
-				v[nv++] = STP_S(q.s[k]);
-			} else {
-				v[nv++] = STP_N(stp_mnode_key_n(m, e, k));
-			}
-		}
+		stp_print_s(c, u->name);
+		for (int k = 0; k < u->arity; k++)
+			print_item(c, k ? "," : "[", u->key_types[k],
+				   u->key_types[k] == STP_STRING ? 0 : stp_mnode_key_n(m, e, k),
+				   u->key_types[k] == STP_STRING ? stp_mnode_key_s(m, e, k) : "");
 		if (u->type == STP_STAT) {
-			nv += stat_vals(v + nv, stp_mnode_stat(m, e));
-		} else if (u->type == STP_STRING) {
-			stp_fn_text_str(q.s[STP_MAX_KEYS], stp_mnode_val_s(m, e));
-			v[nv++] = STP_S(q.s[STP_MAX_KEYS]);
+			stat_vals(v, stp_mnode_stat(m, e));
+			stp_printf(c, "]" UNREAD_STAT_FMT, v, 5);
 		} else {
-			v[nv++] = STP_N(stp_mnode_val_n(m, e));
+			print_item(c, "]=", u->type,
+				   u->type == STP_STRING ? 0 : stp_mnode_val_n(m, e),
+				   u->type == STP_STRING ? stp_mnode_val_s(m, e) : "");
+			stp_print_s(c, "\n");
 		}
-		stp_printf(c, fmt, v, nv);
 	}
 	stp_map_iter_end(&it);
 	return 0;
