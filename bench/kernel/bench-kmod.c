@@ -16,6 +16,10 @@
  *
  *   floor|dormant|armed1|armed4|kprobe  time the case:
  *                          "CASE LOOPS ROUNDS MEDIAN_PS MIN_PS MAX_PS"
+ *   external               marker_example_event() with whatever someone
+ *                          else attached to subsystem_event (a stapmark
+ *                          script): the same line plus the CALLS made, for
+ *                          the caller to check against the script's count
  *   kprobe_on trap         a kprobe on the first instruction of
  *                          marker_example_event() that is not its ftrace
  *                          call (an int3, later jump-optimized)
@@ -320,6 +324,14 @@ static int run_command(const char *cmd)
 			return -EIO;
 		}
 		run_case("dormant", CASE_MARKER);
+		return 0;
+	}
+	if (!strcmp(cmd, "external")) {
+		unsigned long calls = run_case("external", CASE_MARKER);
+		size_t n = strlen(result);
+
+		if (n)
+			scnprintf(result + n - 1, sizeof(result) - n + 1, " %lu\n", calls);
 		return 0;
 	}
 	if (!strcmp(cmd, "armed1"))

@@ -52,6 +52,30 @@ insmod "$B/bench/kernel/bench-kmod.ko" || die "cannot load bench-kmod.ko"
 [ -r "$kplist" ] || die "no $kplist (debugfs)"
 [ -w "$kpopt" ] || die "no $kpopt (CONFIG_OPTPROBES)"
 
+# A stapmark script on the marker (bench/kernel/count.stp, built on the host
+# by run): bench-kmod times the calls while it runs, and its count must be
+# the number of calls.
+script_case() {
+	local name=stap_bench_count out=$B/bench/kernel-script.out line calls n sp
+	"$B/bin/stapmark" --run-module "$STAPMARK_BENCH_SCRIPT_KO" -o "$out" 2>"$out.err" &
+	sp=$!
+	for _ in $(seq 300); do
+		grep -q '^state 1 ' "/proc/stapmark/$name/control" 2>/dev/null && break
+		sleep 0.1
+	done
+	if ! line=$(cmd external script_count); then
+		kill -INT $sp
+		wait $sp
+		exit 1
+	fi
+	kill -INT $sp
+	wait $sp || die "the script failed: $(cat "$out.err")"
+	calls=${line##* }
+	n=$(sed -n 's/^n //p' "$out")
+	[ "$n" = "$calls" ] || die "the script counted $n of $calls events"
+	echo "$line"
+}
+
 # One pass over every case.  The passes interleave the cases, so a slow
 # spell of the host (other jobs on its cores) hits several of them rather
 # than all rounds of one; run makes each case's figure the median of its
@@ -62,6 +86,7 @@ one_pass() {
 	cmd dormant
 	cmd armed1
 	cmd armed4
+	script_case
 
 	# At the function's entry (its ftrace call) a kprobe rides ftrace.
 	cmd "kprobe_on ftrace" kprobe_ftrace_site
