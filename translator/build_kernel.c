@@ -349,7 +349,11 @@ int build_kernel_compile(struct session *s, struct build *b)
 	ARG("-j%ld", cpus > 0 ? cpus : 1);
 	ARG("-C");
 	ARG("%s", k.kdir);
-	ARG("M=%s", tmpdir);
+	/* kbuild runs in the kernel tree: M= must not be relative (a relative
+	 * STAPMARK_CACHE). */
+	char absdir[PATH_MAX];
+
+	ARG("M=%s", realpath(tmpdir, absdir) ? absdir : tmpdir);
 	ARG("STP_MODNAME=%s", b->name);
 	ARG("STAPMARK_SRC=%s", k.top);
 	ARG("STP_DEFINES=%s", defines);
