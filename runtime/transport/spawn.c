@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,13 +98,25 @@ int stp_spawn_preloaded(pid_t *pid, char *const argv[], char *const env[], const
 	return -err;
 }
 
+/* Whether sh may exec cmd in its own place ("exec CMD"), so that the
+ * process is the command's (target()): a simple command -- no list,
+ * pipeline, subshell or command substitution, no leading assignment,
+ * which "exec" would take for the program's name.  Anything else runs
+ * whole, under the shell. */
+static bool simple_command(const char *cmd)
+{
+	size_t first = strcspn(cmd, " \t");
+
+	return !strpbrk(cmd, ";&|()`\n") && !memchr(cmd, '=', first);
+}
+
 int stp_spawn_command(pid_t *pid, const char *cmd, const char *module_path,
 		      const struct stp_segment *seg)
 {
 	char *line, *argv[4];
 	int err;
 
-	if (asprintf(&line, "exec %s", cmd) < 0)
+	if (asprintf(&line, "%s%s", simple_command(cmd) ? "exec " : "", cmd) < 0)
 		return -ENOMEM;
 	argv[0] = "/bin/sh";
 	argv[1] = "-c";
