@@ -206,26 +206,17 @@ static int scan_modules(struct arena *a, mark_vec *t, const char *dir, int depth
  * (PREFIX/lib/stapmark/kernel/REL); NULL when neither is there. */
 static const char *own_module_markers(struct session *s)
 {
-	char exe[PATH_MAX], rel[256] = "";
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	FILE *f;
+	const char *exe = session_exe_dir(s), *rel, *installed;
 
-	if (n <= 0)
+	if (!exe)
 		return NULL;
-	exe[n] = 0;
-	*strrchr(exe, '/') = 0;
-	f = fopen(arena_printf(s->arena, "%s/../kernel/include/config/kernel.release", exe), "r");
-	if (f) {
-		if (!fgets(rel, sizeof(rel), f))
-			rel[0] = 0;
-		fclose(f);
-		rel[strcspn(rel, "\n")] = 0;
-		if (!strcmp(rel, s->kernel_release))
-			return arena_printf(s->arena, "%s/../kernel/Module.markers", exe);
-	}
-	const char *installed = arena_printf(
-		s->arena, "%s/../lib/stapmark/kernel/%s/Module.markers", exe, s->kernel_release);
-
+	rel = session_read_line(
+		s->arena,
+		arena_printf(s->arena, "%s/../kernel/include/config/kernel.release", exe));
+	if (rel && !strcmp(rel, s->kernel_release))
+		return arena_printf(s->arena, "%s/../kernel/Module.markers", exe);
+	installed = arena_printf(s->arena, "%s/../lib/stapmark/kernel/%s/Module.markers", exe,
+				 s->kernel_release);
 	return access(installed, R_OK) == 0 ? installed : NULL;
 }
 

@@ -35,7 +35,7 @@ static const char *stap_arch(const char *machine)
 	return machine;
 }
 
-static const char *read_line(struct arena *a, const char *path)
+const char *session_read_line(struct arena *a, const char *path)
 {
 	char buf[256];
 	FILE *f = fopen(path, "r");
@@ -95,7 +95,7 @@ const char *session_guest_release(struct session *s)
 	const char *krel = config_mk_value(s, "GUEST_KREL");
 
 	if (!krel && exe)
-		krel = read_line(
+		krel = session_read_line(
 			s->arena,
 			arena_printf(s->arena, "%s/../kernel/include/config/kernel.release", exe));
 	return krel;
@@ -113,7 +113,7 @@ void session_finish(struct session *s)
 		const char *p = arena_printf(s->arena, "%s/include/config/kernel.release",
 					     s->kernel_build_dir);
 
-		s->kernel_release = read_line(s->arena, p);
+		s->kernel_release = session_read_line(s->arena, p);
 	}
 	/* --remote=guest: the guest's kernel, not the one stapmark runs on. */
 	if (!s->kernel_release && s->remote)

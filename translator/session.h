@@ -62,6 +62,9 @@ struct session {
 void session_init(struct session *s, struct arena *a);
 /* Fill in defaults for what the options left unset (release, arch). */
 void session_finish(struct session *s);
+/* The first line of file path, without its newline; NULL when the file
+ * cannot be read or the line is empty. */
+const char *session_read_line(struct arena *a, const char *path);
 /* The directory of the stapmark executable (BUILD/bin, PREFIX/bin); NULL
  * when /proc/self/exe cannot be read. */
 const char *session_exe_dir(struct session *s);

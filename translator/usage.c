@@ -192,27 +192,22 @@ static struct usage *raw_usage(struct arena *a, const struct program *p,
 static void find_locks(struct arena *a, struct program *p)
 {
 	unsigned char *written = arena_alloc(a, p->globals.n + 1);
+	struct usage **u = arena_alloc(a, sizeof(*u) * (size_t)(p->probes.n + 1));
 
 	for (int i = 0; i < p->probes.n; i++) {
-		const struct derived_probe *q = p->probes.v[i];
-
-		if (!concurrent_kind(q->kind))
-			continue;
-		struct usage *w = raw_usage(a, p, q);
-
-		for (int k = 0; k < p->globals.n; k++)
-			written[k] |= w->globals[k] == 2;
+		u[i] = raw_usage(a, p, p->probes.v[i]);
+		for (int k = 0; concurrent_kind(p->probes.v[i]->kind) && k < p->globals.n; k++)
+			written[k] |= u[i]->globals[k] == 2;
 	}
 	for (int i = 0; i < p->probes.n; i++) {
 		struct derived_probe *q = p->probes.v[i];
-		struct usage *u = raw_usage(a, p, q);
 
 		for (int k = 0; k < p->globals.n; k++)
 			if (!concurrent_kind(q->kind) || !written[k])
-				u->globals[k] = 0;
-		q->locks = u->globals;
-		q->maxarg = u->maxarg;
-		q->used_args = u->used;
+				u[i]->globals[k] = 0;
+		q->locks = u[i]->globals;
+		q->maxarg = u[i]->maxarg;
+		q->used_args = u[i]->used;
 	}
 }
 
@@ -362,20 +357,16 @@ static void find_concurrent_stat_reads(struct program *p)
 
 /* --- regular expressions --- */
 
-struct regex_walk {
-	struct program *p;
-};
-
-static void regex_stmt(struct regex_walk *w, const struct stmt *st);
+static void regex_stmt(struct program *p, const struct stmt *st);
 
 static void regex_expr(void *arg, const struct expr *x)
 {
-	struct regex_walk *w = arg;
+	struct program *p = arg;
 
 	if (!x)
 		return;
 	if (x->kind == EX_BINARY && (x->op == OP_MATCH || x->op == OP_NOMATCH) && !x->regex_id) {
-		struct arena *a = w->p->s->arena;
+		struct arena *a = p->s->arena;
 		const char *re = string_value(a, x->b->str);
 		regex_t rx;
 		int rc = regcomp(&rx, re, REG_EXTENDED | REG_NOSUB);
@@ -389,33 +380,31 @@ static void regex_expr(void *arg, const struct expr *x)
 		} else {
 			regfree(&rx);
 		}
-		VEC_PUSH(a, w->p->regexes, (struct expr *)x);
-		((struct expr *)x)->regex_id = w->p->regexes.n;
+		VEC_PUSH(a, p->regexes, (struct expr *)x);
+		((struct expr *)x)->regex_id = p->regexes.n;
 	}
-	expr_children(x, regex_expr, w);
+	expr_children(x, regex_expr, p);
 }
 
-static void regex_child_stmt(void *w, const struct stmt *st)
+static void regex_child_stmt(void *p, const struct stmt *st)
 {
-	regex_stmt(w, st);
+	regex_stmt(p, st);
 }
 
-static void regex_stmt(struct regex_walk *w, const struct stmt *st)
+static void regex_stmt(struct program *p, const struct stmt *st)
 {
 	if (st)
-		stmt_children(st, regex_expr, regex_child_stmt, w);
+		stmt_children(st, regex_expr, regex_child_stmt, p);
 }
 
 static void find_regexes(struct program *p)
 {
-	struct regex_walk w = {p}, *wp = &w;
-
 	for (int i = 0; i < p->probes.n; i++) {
-		regex_expr(wp, p->probes.v[i]->cond);
-		regex_stmt(wp, p->probes.v[i]->body);
+		regex_expr(p, p->probes.v[i]->cond);
+		regex_stmt(p, p->probes.v[i]->body);
 	}
 	for (int i = 0; i < p->functions.n; i++)
-		regex_stmt(wp, p->functions.v[i]->decl->body);
+		regex_stmt(p, p->functions.v[i]->decl->body);
 }
 
 /* --- globals never read --- */

@@ -15,15 +15,15 @@
 #include "stp_lib.h"
 
 /* Compile the patterns of =~ in this process; a bad one stays NULL and
- * is an error when a probe uses it (pass 2 checked them all already). */
+ * is an error when a probe uses it (pass 2 checked them all already, so
+ * the host's message is not kept). */
 static void compile_regexes(const struct stp_program *p)
 {
 	char err[128];
 
 	for (int i = 0; i < p->nregexes; i++)
-		if (!p->regexes[i]->compiled &&
-		    stp_host_regex_compile(p->regexes[i], err, sizeof(err)))
-			p->regexes[i]->compiled = (void *)0;
+		if (!p->regexes[i]->compiled)
+			stp_host_regex_compile(p->regexes[i], err, sizeof(err));
 }
 
 int stp_program_create(const struct stp_program *p, void *base, size_t size, unsigned int nslots,
