@@ -51,3 +51,10 @@ expect_output() {
 		pass "$_g_name"
 	fi
 }
+
+# marker_line NAME: the /proc/markers lines of NAME (markers.ko's table:
+# NAME<TAB>MODULE<TAB>STATE<TAB>PROBES<TAB>FORMAT), as they are.
+marker_line() {
+	awk -F '\t' -v name="$1" '$1 == name' /proc/markers
+	return 0
+}

@@ -46,14 +46,6 @@ line_field() {
 }
 matched() { line_matched "$(slot "$1")"; }
 field() { line_field "$(slot "$1")" "$2"; }
-# marker_line NAME: the /proc/markers lines of NAME.
-marker_line() {
-	local l
-	while IFS= read -r l; do
-		[[ $l == "$1$TAB"* ]] && echo "$l"
-	done </proc/markers
-	return 0
-}
 is_num() { [[ $1 =~ ^-?[0-9]+$ ]]; }
 
 for f in "$KO" "$EX/marker-example.ko" "$EX/probe-example.ko" "$EX/kprobe-example.ko" \

@@ -59,13 +59,6 @@ wait_line() {
 	done
 	return 1
 }
-marker_line() {
-	local l
-	while IFS= read -r l; do
-		[[ $l == "$1$TAB"* ]] && echo "$l"
-	done </proc/markers
-	return 0
-}
 # reader NAME TAG [OPTIONS]: kreader in the background, files $T/TAG.*.
 reader() {
 	local name=$1 tag=$2
