@@ -41,6 +41,7 @@
 #include "pass_clock.h"
 #include "region.h"
 #include "run_kernel.h"
+#include "stp_attach.h"
 
 #define POLL_MS 20 /* the main loop's look at the session */
 #define READ_NAP_MS 5 /* the reader's, while no record is there */
@@ -435,14 +436,19 @@ static void *reader_main(void *arg)
 /* -c: forked now, exec'd once the session started (go_fd). */
 static int spawn_held(struct krun *r)
 {
-	/* Not "exec CMD", which would end a list after its first command:
-	 * sh execs a lone simple command by itself (target() is then its). */
-	const char *line = r->s->target_cmd;
+	/* target() is the command's own pid when it is a simple command. */
+	char *line = stp_spawn_shell_line(r->s->target_cmd);
 	int p[2];
+
+	if (!line) {
+		fprintf(stderr, "stapmark: out of memory\n");
+		return 1;
+	}
 	pid_t pid;
 
 	if (pipe2(p, O_CLOEXEC)) {
 		fprintf(stderr, "stapmark: pipe: %s\n", strerror(errno));
+		free(line);
 		return 1;
 	}
 	pid = fork();
@@ -451,6 +457,7 @@ static int spawn_held(struct krun *r)
 			strerror(errno));
 		close(p[0]);
 		close(p[1]);
+		free(line);
 		return 1;
 	}
 	if (pid == 0) {
@@ -462,6 +469,7 @@ static int spawn_held(struct krun *r)
 		execl("/bin/sh", "sh", "-c", line, (char *)NULL);
 		_exit(127);
 	}
+	free(line);
 	close(p[0]);
 	r->go_fd = p[1];
 	r->pid = pid;

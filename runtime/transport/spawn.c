@@ -98,16 +98,20 @@ int stp_spawn_preloaded(pid_t *pid, char *const argv[], char *const env[], const
 	return -err;
 }
 
-/* Whether sh may exec cmd in its own place ("exec CMD"), so that the
- * process is the command's (target()): a simple command -- no list,
- * pipeline, subshell or command substitution, no leading assignment,
- * which "exec" would take for the program's name.  Anything else runs
- * whole, under the shell. */
+/* Whether sh may exec cmd in its own place ("exec CMD"): a leading
+ * assignment would be taken for the program's name. */
 static bool simple_command(const char *cmd)
 {
 	size_t first = strcspn(cmd, " \t");
 
 	return !strpbrk(cmd, ";&|()`\n") && !memchr(cmd, '=', first);
+}
+
+char *stp_spawn_shell_line(const char *cmd)
+{
+	char *line;
+
+	return asprintf(&line, "%s%s", simple_command(cmd) ? "exec " : "", cmd) < 0 ? NULL : line;
 }
 
 int stp_spawn_command(pid_t *pid, const char *cmd, const char *module_path,
@@ -116,7 +120,7 @@ int stp_spawn_command(pid_t *pid, const char *cmd, const char *module_path,
 	char *line, *argv[4];
 	int err;
 
-	if (asprintf(&line, "%s%s", simple_command(cmd) ? "exec " : "", cmd) < 0)
+	if (!(line = stp_spawn_shell_line(cmd)))
 		return -ENOMEM;
 	argv[0] = "/bin/sh";
 	argv[1] = "-c";

@@ -74,6 +74,12 @@ int stp_spawn_preloaded(pid_t *pid, char *const argv[], char *const env[], const
 int stp_spawn_command(pid_t *pid, const char *cmd, const char *module_path,
 		      const struct stp_segment *seg);
 
+/* The line sh -c runs for stap's -c "CMD": "exec CMD" when CMD is a
+ * simple command (no list, pipeline, subshell or command substitution, no
+ * leading assignment), so that the process is the command's (target());
+ * else CMD, run whole under the shell.  malloc'd; NULL without memory. */
+char *stp_spawn_shell_line(const char *cmd);
+
 /* Build the environment stp_spawn_preloaded passes (NULL-terminated,
  * malloc'd; free with stp_free_env).  Exposed for drivers that fork
  * themselves. */
