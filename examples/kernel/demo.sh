@@ -4,7 +4,8 @@
 # this host needs because its own kernel cannot load modules.
 #   examples/kernel/demo.sh BUILD_DIR
 # 1. the seed example: marker-example.ko's subsystem_event by field name;
-# 2. a report of what a small workload did, from markers.ko's bridges.
+# 2. a report of what a small workload did, from markers.ko's bridges;
+# 3. one event through its marker and through a kprobe on its function.
 # Says why and stops (status 0) when no guest can run here.
 set -euo pipefail
 
@@ -37,3 +38,10 @@ heading "stapmark --remote=guest -c 'insmod marker-example.ko; cat /proc/marker-
 
 heading "stapmark --remote=guest -c examples/kernel/workload.sh kernel-report.stp"
 "$stapmark" --remote=guest -c "$top/examples/kernel/workload.sh" "$scripts/kernel-report.stp"
+
+heading "stapmark --remote=guest -c '... marker-example ...' kprobe-vs-mark.stp"
+echo "The same event through its marker and through a kprobe on its function"
+echo "(kprobe.module(...).function(...), arguments by position, no debug info)."
+"$stapmark" --remote=guest \
+	-c "sh -c 'insmod $build/examples/kernel/marker-example.ko && cat /proc/marker-example && rmmod marker_example'" \
+	"$scripts/kprobe-vs-mark.stp"
