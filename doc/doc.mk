@@ -10,6 +10,7 @@ install-doc:
 	$(if $(MAN3),install -m 644 $(MAN3) $(DESTDIR)$(PREFIX)/share/man/man3/)
 	$(if $(MAN4),install -m 644 $(MAN4) $(DESTDIR)$(PREFIX)/share/man/man4/)
 	$(if $(wildcard tapset/*),cp -R tapset/. $(DESTDIR)$(PREFIX)/share/stapmark/tapset/)
+	$(if $(wildcard $(B)/tapset/*),cp -R $(B)/tapset/. $(DESTDIR)$(PREFIX)/share/stapmark/tapset/)
 install: install-libmarkers install-stapmark install-runtime install-doc
 
 # What stapmark builds script modules from: the handler runtime and the

@@ -225,6 +225,9 @@ struct decl {
 struct script {
 	const struct source *src;
 	bool library; /* a tapset file: embedded C allowed */
+	/* A tapset file of a linux/ directory: the kernel backend's only
+	 * (backend_check refuses what a user-space program takes of it). */
+	bool kernel_only;
 	VEC(struct decl *) decls;
 };
 

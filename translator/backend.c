@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "elab_internal.h"
 #include "source.h"
 
 void backend_from_options(struct session *s)
@@ -39,6 +40,36 @@ static bool process_probe(const struct derived_probe *p)
 static bool same_pos(struct srcpos a, struct srcpos b)
 {
 	return a.src == b.src && a.line == b.line && a.col == b.col;
+}
+
+/* A refusal of a probe the user named through an alias says what the
+ * alias stands on, and where it is defined. */
+static const char *through_alias(struct session *s, const struct derived_probe *p, const char *why)
+{
+	const struct decl *a = p->alias;
+
+	if (!a)
+		return why;
+	return arena_printf(s->arena, "probe alias '%s' (%s:%d) stands on %s%s: %s",
+			    point_text(s->arena, a->alias), a->pos.src ? a->pos.src->name : "?",
+			    a->pos.line, probe_short_name(s->arena, p),
+			    a->file && a->file->kernel_only ? ", a kernel tapset's" : "", why);
+}
+
+/* The user-space backend runs nothing of the kernel's tapsets (linux/):
+ * their functions call kernel-only runtime code. */
+static void refuse_kernel_tapsets(const struct program *prog)
+{
+	for (int i = 0; i < prog->functions.n; i++) {
+		const struct decl *d = prog->functions.v[i]->decl;
+
+		if (d->file && d->file->kernel_only)
+			diag_error(d->pos, "semantic error",
+				   "function '%s' is of a kernel tapset (%s): the user-space "
+				   "backend cannot run it; it needs the kernel backend "
+				   "(--runtime=kernel)",
+				   d->name, d->pos.src ? d->pos.src->name : "?");
+	}
 }
 
 bool backend_check(struct session *s, const struct program *prog)
@@ -74,6 +105,8 @@ bool backend_check(struct session *s, const struct program *prog)
 				first_kernel->pos.line, first_kernel->pos.col);
 		else
 			why = s->backend->refuses(s, p);
+		if (why)
+			why = through_alias(s, p, why);
 		/* A glob derives many probes from one point: say it once. */
 		if (!why || (same_pos(p->pos, last) && !strcmp(why, last_why)))
 			continue;
@@ -81,6 +114,8 @@ bool backend_check(struct session *s, const struct program *prog)
 		last = p->pos;
 		last_why = why;
 	}
+	if (s->backend == &backend_user)
+		refuse_kernel_tapsets(prog);
 	checked = prog;
 	checked_ok = diag_errors == errors;
 	return checked_ok;

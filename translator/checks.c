@@ -189,6 +189,51 @@ static void count_uses(const struct stmt *st)
 		count_uses(st->stmts.v[i]);
 }
 
+/*
+ * A tapset alias documents the variables it sets (stap's tapset reference
+ * names them).  One the user reads but nothing sets is a value the probe
+ * does not have -- with tapsets on markers, typically one stap has that the
+ * marker does not carry -- so it is an error naming the alias, not stap's
+ * never-assigned warning and a silent 0.
+ */
+static void check_alias_probe(struct elab *e, const struct derived_probe *p)
+{
+	const struct decl *a = p->alias;
+	const char *set = "";
+	int nset = 0;
+
+	if (!a || !a->file || !a->file->library)
+		return;
+	for (int i = 0; i < p->locals.n; i++) {
+		const struct symbol *s = p->locals.v[i];
+
+		if (s->written && s->pos.src != e->units.v[0].script->src && nset++ < 24)
+			set = arena_printf(e->a, "%s%s%s", set, *set ? " " : "", s->name);
+	}
+	for (int i = 0; i < p->locals.n; i++) {
+		const struct symbol *s = p->locals.v[i];
+
+		if (!s->read || s->written || s->pos.src != e->units.v[0].script->src)
+			continue;
+		diag_error(s->pos, "semantic error",
+			   "probe alias '%s' (%s:%d) does not set '%s': %s carries no such "
+			   "value%s%s",
+			   point_text(e->a, a->alias), a->pos.src ? a->pos.src->name : "?",
+			   a->pos.line, s->name, probe_short_name(e->a, p),
+			   *set ? "; the alias sets: " : "", set);
+	}
+}
+
+void check_alias_variables(struct elab *e)
+{
+	/* A glob or a multi-point alias derives many probes from one
+	 * point: one error per variable and place is enough. */
+	int errors = diag_errors;
+
+	for (int i = 0; i < e->prog->probes.n && diag_errors == errors; i++)
+		check_alias_probe(e, e->prog->probes.v[i]);
+}
+
 /* Warn about never-assigned locals; drop the locals elision left unused. */
 static void finish_locals(struct checking *c, symbol_vec *locals, const struct stmt *body)
 {

@@ -90,6 +90,9 @@ struct derived_probe {
 	enum probe_kind kind;
 	const char *pp; /* canonical point: process("/bin/x").mark("name") */
 	const char *written; /* the point(s) as the user wrote them */
+	/* The tapset or script alias the user's point named (the outermost
+	 * one when aliases chain), or NULL. */
+	const struct decl *alias;
 	struct srcpos pos; /* of the user's probe point */
 	struct stmt *body; /* alias prologues + the user body + epilogues */
 	struct expr *cond; /* `if (...)` conditions, and-ed; NULL if none */

@@ -56,6 +56,9 @@ void derive_probes(struct elab *e);
 bool alias_matches(const struct probe_point *pattern, const struct probe_point *alias);
 /* A probe point as the user would write it. */
 const char *point_text(struct arena *a, const struct probe_point *pt);
+/* A derived probe as messages name it: kernel.mark("NAME") without its
+ * format, else its canonical point. */
+const char *probe_short_name(struct arena *a, const struct derived_probe *p);
 /* The value of a string literal as written (stap escapes undone). */
 const char *string_value(struct arena *a, const char *raw);
 
@@ -67,6 +70,9 @@ void infer_types(struct elab *e);
 
 /* checks.c */
 void check_program(struct elab *e);
+/* After resolution: a variable the user reads in a probe through a tapset
+ * alias that the alias does not set is an error (checks.c). */
+void check_alias_variables(struct elab *e);
 
 /* True for the print family and other builtins the parser knows. */
 bool is_print_builtin(const char *name);

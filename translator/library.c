@@ -9,6 +9,10 @@
  * Search path: the -I directories, then the tree's or the installed
  * tapset/ (session include_dirs), each with its linux/, ARCH/ and
  * linux/ARCH/ subdirectories.  The first definition of a name wins.
+ * linux/ holds the kernel's tapsets (probe aliases on markers.ko's bridges,
+ * task functions): parsed always, since their aliases are what makes
+ * pass 2 choose the kernel backend, but refused in a user-space program
+ * (backend_check).
  */
 #include <dirent.h>
 #include <stdlib.h>
@@ -24,7 +28,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void load_dir(struct elab *e, const char *dir)
+static void load_dir(struct elab *e, const char *dir, bool kernel_only)
 {
 	DIR *d = opendir(dir);
 	VEC(char *) names = {0};
@@ -52,6 +56,7 @@ static void load_dir(struct elab *e, const char *dir)
 		sc = parse_script(e->s, src, e->macros, true);
 		if (!sc)
 			continue;
+		sc->kernel_only = kernel_only;
 		for (int k = 0; k < sc->decls.n; k++)
 			sc->decls.v[k]->file = sc;
 		VEC_PUSH(e->a, e->units, ((struct unit){sc, false, false}));
@@ -65,8 +70,9 @@ void library_load(struct elab *e)
 		const char *sub[4];
 
 		pass1_tapset_subdirs(e->s, e->s->include_dirs.v[i], sub);
+		/* linux/ and linux/ARCH/: the kernel's tapsets (stap's layout). */
 		for (int k = 0; k < 4; k++)
-			load_dir(e, sub[k]);
+			load_dir(e, sub[k], k == 1 || k == 3);
 	}
 }
 

@@ -67,7 +67,9 @@ void pass1_tapset_dirs(struct session *s)
 	if (n <= 0)
 		return;
 	exe[n] = 0;
-	/* build/bin/stapmark -> tapset/; PREFIX/bin -> PREFIX/share/stapmark/tapset */
+	/* build/bin/stapmark -> tapset/, then build/tapset/ (generated ones,
+	 * scripts/gen-syscall-table); PREFIX/bin -> PREFIX/share/stapmark/tapset
+	 * (make install merges both there). */
 	char *slash = strrchr(exe, '/');
 
 	if (!slash)
@@ -78,11 +80,25 @@ void pass1_tapset_dirs(struct session *s)
 		arena_printf(s->arena, "%s/../share/stapmark/tapset", exe),
 	};
 	for (int i = 0; i < 2; i++) {
+		char real[PATH_MAX];
+
+		/* Messages name tapset files by these paths: no "bin/../..". */
+		if (realpath(cands[i], real))
+			cands[i] = arena_printf(s->arena, "%s", real);
 		DIR *d = opendir(cands[i]);
 
 		if (d) {
 			closedir(d);
 			VEC_PUSH(s->arena, s->include_dirs, cands[i]);
+			const char *gen = arena_printf(s->arena, "%s/../tapset", exe);
+
+			if (realpath(gen, real))
+				gen = arena_printf(s->arena, "%s", real);
+
+			if (i == 0 && (d = opendir(gen))) {
+				closedir(d);
+				VEC_PUSH(s->arena, s->include_dirs, gen);
+			}
 			return;
 		}
 	}

@@ -55,6 +55,8 @@ struct program *pass2(struct session *s, struct script *user, const macro_vec *m
 		return NULL;
 	resolve_program(e);
 	collect_functions(e);
+	if (diag_errors == errors)
+		check_alias_variables(e);
 	if (diag_errors != errors)
 		return NULL;
 	infer_types(e);

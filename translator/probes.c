@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "elab_internal.h"
 #include "marker_table.h"
 #include "probes.h"
@@ -99,6 +100,7 @@ struct derived_probe *new_probe(struct deriving *dv, enum probe_kind kind, const
 	p->kind = kind;
 	p->pp = pp;
 	p->written = dv->written;
+	p->alias = dv->nchain ? dv->chain[0] : NULL;
 	p->pos = dv->pos;
 	if (++dv->total == MAX_DERIVED) {
 		diag_error(dv->pos, "semantic error", "this probe expands to more than %d probes",
@@ -440,6 +442,13 @@ static bool derive_target(struct deriving *dv, const struct probe_point *pt, str
 	return true;
 }
 
+const char *probe_short_name(struct arena *a, const struct derived_probe *p)
+{
+	if (p->kind == PK_KERNEL_MARK && p->mark)
+		return arena_printf(a, "kernel.mark(\"%s\")", p->mark);
+	return p->pp;
+}
+
 bool alias_matches(const struct probe_point *pattern, const struct probe_point *alias)
 {
 	if (pattern->comps.n != alias->comps.n)
@@ -490,6 +499,17 @@ static int derive_aliases(struct deriving *dv, const struct probe_point *pt, str
 			if (d->kind != DECL_ALIAS || !alias_matches(pt, d->alias))
 				continue;
 			matched++;
+			/* The kernel's tapsets stand on kernel probes: say so before
+			 * looking for kernel tables a user-space run has no use for. */
+			if (sc->kernel_only && e->s->backend == &backend_user) {
+				diag_error(pt->pos, "semantic error",
+					   "probe alias '%s' is of the kernel tapsets (%s): the "
+					   "user-space backend cannot run it; it needs the kernel "
+					   "backend (--runtime=kernel)",
+					   point_text(e->a, d->alias), sc->src->name);
+				dv->failed = true;
+				return matched;
+			}
 			for (int i = 0; i < dv->nchain; i++)
 				if (dv->chain[i] == d) {
 					diag_error(pt->pos, "semantic error",

@@ -372,6 +372,7 @@ static const struct {
 	{"block", "block_rq_issue"},
 	{"block", "block_rq_complete"},
 	{"net", "net_dev_xmit"},
+	{"net", "net_dev_queue"},
 	{"net", "netif_receive_skb"},
 	{"signal", "signal_generate"},
 };

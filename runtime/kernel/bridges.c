@@ -39,38 +39,48 @@
 
 /* ---- sched ---- */
 
+/*
+ * Fields after the tracepoint's own (tgids, the next task's state) are for
+ * the tapsets (tapset/linux/scheduler.stp): stap's scheduler.ctxswitch has
+ * prev_pid/next_pid (thread group ids) beside prev_tid/next_tid.
+ */
 DEFINE_MARKER(sched_switch, "prev_comm %s prev_pid %d prev_prio %d prev_state %u "
-			    "next_comm %s next_pid %d next_prio %d preempt %d");
+			    "next_comm %s next_pid %d next_prio %d preempt %d "
+			    "prev_tgid %d next_tgid %d next_state %u");
 static void tp_sched_switch(void *data, bool preempt, struct task_struct *prev,
 			    struct task_struct *next, unsigned int prev_state)
 {
 	trace_mark_defined(sched_switch, prev->comm, prev->pid, prev->prio, prev_state, next->comm,
-			   next->pid, next->prio, (int)preempt);
+			   next->pid, next->prio, (int)preempt, prev->tgid, next->tgid,
+			   READ_ONCE(next->__state));
 }
 
-DEFINE_MARKER(sched_wakeup, "comm %s pid %d prio %d target_cpu %d");
+DEFINE_MARKER(sched_wakeup, "comm %s pid %d prio %d target_cpu %d tgid %d state %u");
 static void tp_sched_wakeup(void *data, struct task_struct *p)
 {
-	trace_mark_defined(sched_wakeup, p->comm, p->pid, p->prio, (int)task_cpu(p));
+	trace_mark_defined(sched_wakeup, p->comm, p->pid, p->prio, (int)task_cpu(p), p->tgid,
+			   READ_ONCE(p->__state));
 }
 
-DEFINE_MARKER(sched_process_fork, "parent_comm %s parent_pid %d child_comm %s child_pid %d");
+DEFINE_MARKER(sched_process_fork, "parent_comm %s parent_pid %d child_comm %s child_pid %d "
+				  "parent_tgid %d child_tgid %d");
 static void tp_sched_process_fork(void *data, struct task_struct *parent, struct task_struct *child)
 {
-	trace_mark_defined(sched_process_fork, parent->comm, parent->pid, child->comm, child->pid);
+	trace_mark_defined(sched_process_fork, parent->comm, parent->pid, child->comm, child->pid,
+			   parent->tgid, child->tgid);
 }
 
-DEFINE_MARKER(sched_process_exec, "filename %s pid %d old_pid %d");
+DEFINE_MARKER(sched_process_exec, "filename %s pid %d old_pid %d tgid %d");
 static void tp_sched_process_exec(void *data, struct task_struct *p, pid_t old_pid,
 				  struct linux_binprm *bprm)
 {
-	trace_mark_defined(sched_process_exec, bprm->filename, p->pid, old_pid);
+	trace_mark_defined(sched_process_exec, bprm->filename, p->pid, old_pid, p->tgid);
 }
 
-DEFINE_MARKER(sched_process_exit, "comm %s pid %d prio %d");
+DEFINE_MARKER(sched_process_exit, "comm %s pid %d prio %d tgid %d");
 static void tp_sched_process_exit(void *data, struct task_struct *p)
 {
-	trace_mark_defined(sched_process_exit, p->comm, p->pid, p->prio);
+	trace_mark_defined(sched_process_exit, p->comm, p->pid, p->prio, p->tgid);
 }
 
 /* ---- raw_syscalls ---- */
@@ -147,17 +157,22 @@ static const char *rq_disk_name(struct request *rq)
 	return rq->q && rq->q->disk ? rq->q->disk->disk_name : "";
 }
 
-DEFINE_MARKER(block_rq_issue, "disk %s sector %llu nr_sector %u bytes %u rwbs %s");
+/* cmd_flags (operation and flags, stap's opf) and the segment count are
+ * for tapset/linux/ioblock.stp. */
+DEFINE_MARKER(block_rq_issue, "disk %s sector %llu nr_sector %u bytes %u rwbs %s "
+			      "cmd_flags %u phys_segments %u");
 static void tp_block_rq_issue(void *data, struct request *rq)
 {
 	char rwbs[RWBS_LEN];
 
 	blk_fill_rwbs(rwbs, rq->cmd_flags);
 	trace_mark_defined(block_rq_issue, rq_disk_name(rq), (unsigned long long)blk_rq_pos(rq),
-			   blk_rq_sectors(rq), blk_rq_bytes(rq), rwbs);
+			   blk_rq_sectors(rq), blk_rq_bytes(rq), rwbs, (unsigned int)rq->cmd_flags,
+			   (unsigned int)rq->nr_phys_segments);
 }
 
-DEFINE_MARKER(block_rq_complete, "disk %s sector %llu nr_sector %u nr_bytes %u error %d rwbs %s");
+DEFINE_MARKER(block_rq_complete, "disk %s sector %llu nr_sector %u nr_bytes %u error %d rwbs %s "
+				 "cmd_flags %u phys_segments %u");
 static void tp_block_rq_complete(void *data, struct request *rq, blk_status_t error,
 				 unsigned int nr_bytes)
 {
@@ -165,7 +180,8 @@ static void tp_block_rq_complete(void *data, struct request *rq, blk_status_t er
 
 	blk_fill_rwbs(rwbs, rq->cmd_flags);
 	trace_mark_defined(block_rq_complete, rq_disk_name(rq), (unsigned long long)blk_rq_pos(rq),
-			   blk_rq_sectors(rq), nr_bytes, blk_status_to_errno(error), rwbs);
+			   blk_rq_sectors(rq), nr_bytes, blk_status_to_errno(error), rwbs,
+			   (unsigned int)rq->cmd_flags, (unsigned int)rq->nr_phys_segments);
 }
 
 /* ---- net ---- */
@@ -177,16 +193,30 @@ static void tp_net_dev_xmit(void *data, struct sk_buff *skb, int rc, struct net_
 	trace_mark_defined(net_dev_xmit, dev->name, skb_len, rc, (void *)skb);
 }
 
-DEFINE_MARKER(netif_receive_skb, "dev %s len %u protocol %u skbaddr %p");
+/*
+ * net_dev_queue: the skb handed to the device layer (dev_queue_xmit), still
+ * whole -- net_dev_xmit comes after the driver, which may have freed it, so
+ * only its length is safe there.  stap's netdev.transmit stands here.
+ */
+DEFINE_MARKER(net_dev_queue, "dev %s len %u protocol %u truesize %u skbaddr %p");
+static void tp_net_dev_queue(void *data, struct sk_buff *skb)
+{
+	trace_mark_defined(net_dev_queue, skb->dev ? skb->dev->name : "", skb->len,
+			   (unsigned int)ntohs(skb->protocol), skb->truesize, (void *)skb);
+}
+
+DEFINE_MARKER(netif_receive_skb, "dev %s len %u protocol %u skbaddr %p truesize %u");
 static void tp_netif_receive_skb(void *data, struct sk_buff *skb)
 {
 	trace_mark_defined(netif_receive_skb, skb->dev ? skb->dev->name : "", skb->len,
-			   (unsigned int)ntohs(skb->protocol), (void *)skb);
+			   (unsigned int)ntohs(skb->protocol), (void *)skb, skb->truesize);
 }
 
 /* ---- signal ---- */
 
-DEFINE_MARKER(signal_generate, "sig %d errno %d code %d comm %s pid %d group %d result %d");
+/* task: the receiver, for task_*() functions (valid while the handler runs). */
+DEFINE_MARKER(signal_generate,
+	      "sig %d errno %d code %d comm %s pid %d group %d result %d tgid %d task %p");
 static void tp_signal_generate(void *data, int sig, struct kernel_siginfo *info,
 			       struct task_struct *task, int group, int result)
 {
@@ -198,7 +228,8 @@ static void tp_signal_generate(void *data, int sig, struct kernel_siginfo *info,
 		err = info->si_errno;
 		code = info->si_code;
 	}
-	trace_mark_defined(signal_generate, sig, err, code, task->comm, task->pid, group, result);
+	trace_mark_defined(signal_generate, sig, err, code, task->comm, task->pid, group, result,
+			   task->tgid, (void *)task);
 }
 
 /*
@@ -227,6 +258,7 @@ static void __maybe_unused bridge_type_checks(void)
 	check_trace_callback_type_block_rq_issue(tp_block_rq_issue);
 	check_trace_callback_type_block_rq_complete(tp_block_rq_complete);
 	check_trace_callback_type_net_dev_xmit(tp_net_dev_xmit);
+	check_trace_callback_type_net_dev_queue(tp_net_dev_queue);
 	check_trace_callback_type_netif_receive_skb(tp_netif_receive_skb);
 	check_trace_callback_type_signal_generate(tp_signal_generate);
 }
@@ -262,6 +294,7 @@ static struct bridge bridges[] = {
 	BRIDGE(block_rq_issue),
 	BRIDGE(block_rq_complete),
 	BRIDGE(net_dev_xmit),
+	BRIDGE(net_dev_queue),
 	BRIDGE(netif_receive_skb),
 	BRIDGE(signal_generate),
 };

@@ -63,7 +63,7 @@ check "insmod markers.ko" insmod "$KO"
 [ -r /proc/markers ] || { fail "/proc/markers exists"; exit 0; }
 bridges="sched_switch sched_wakeup sched_process_fork sched_process_exec sched_process_exit
 	sys_enter sys_exit irq_handler_entry irq_handler_exit softirq_entry kmalloc kfree
-	block_rq_issue block_rq_complete net_dev_xmit netif_receive_skb signal_generate"
+	block_rq_issue block_rq_complete net_dev_xmit net_dev_queue netif_receive_skb signal_generate"
 missing=
 for b in $bridges; do
 	[[ $(marker_line "$b") == "$b${TAB}markers${TAB}off${TAB}0${TAB}"?* ]] || missing="$missing $b"
@@ -71,7 +71,7 @@ done
 if [ -z "$missing" ]; then pass "/proc/markers lists every bridge, dormant"; else
 	fail "/proc/markers lists every bridge, dormant" "missing or wrong:$missing"; cat /proc/markers >&2; fi
 expect_output "/proc/markers: sched_switch line" \
-	"sched_switch${TAB}markers${TAB}off${TAB}0${TAB}prev_comm %s prev_pid %d prev_prio %d prev_state %u next_comm %s next_pid %d next_prio %d preempt %d" \
+	"sched_switch${TAB}markers${TAB}off${TAB}0${TAB}prev_comm %s prev_pid %d prev_prio %d prev_state %u next_comm %s next_pid %d next_prio %d preempt %d prev_tgid %d next_tgid %d next_state %u" \
 	marker_line sched_switch
 expect_output "/proc/markers: sys_enter format" \
 	"sys_enter${TAB}markers${TAB}off${TAB}0${TAB}id %ld a1 %lx a2 %lx a3 %lx a4 %lx a5 %lx a6 %lx" \
