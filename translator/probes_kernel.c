@@ -21,6 +21,7 @@
  * kernel.mark of the same name, with the bridge's fields as $variables.
  */
 #include <fnmatch.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kernel_modules.h"
@@ -119,6 +120,14 @@ static const char *kfunc_pp(struct arena *a, const struct kfunc_point *k, const 
 	return pp;
 }
 
+static int cmp_function(const void *a, const void *b)
+{
+	const struct derived_probe *x = *(struct derived_probe *const *)a;
+	const struct derived_probe *y = *(struct derived_probe *const *)b;
+
+	return strcmp(x->function, y->function);
+}
+
 /* Functions of one symbol table matching k->glob into probes; how many. */
 static int derive_from(struct deriving *dv, const struct kfunc_point *k, const funcsym_vec *syms,
 		       struct stmt *body, struct expr *cond)
@@ -170,6 +179,9 @@ static int derive_from(struct deriving *dv, const struct kfunc_point *k, const f
 		p->optional = k->optional;
 		made++;
 	}
+	/* In name order, as stap lists them (a map is in address order). */
+	qsort(e->prog->probes.v + first, (size_t)(e->prog->probes.n - first),
+	      sizeof(e->prog->probes.v[0]), cmp_function);
 	return made;
 }
 
