@@ -374,6 +374,8 @@ static void handler(struct cg *g, struct derived_probe *p, int index)
 		cg_line(g, "(void)probe_private;");
 	cg_line(g, "if (!c)");
 	cg_line(g, "\treturn;");
+	if (p->kind == PK_BEGIN || p->kind == PK_END || p->kind == PK_ERROR || p->kind == PK_TIMER)
+		cg_line(g, "stp_context_interruptible(c);");
 	if (mark)
 		unpack_args(g, p, p->maxarg, p->used_args);
 	if (func) {

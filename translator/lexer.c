@@ -83,7 +83,7 @@ struct lexer {
 
 static struct srcpos lex_pos(const struct lexer *lx, const char *at)
 {
-	return (struct srcpos){lx->src, lx->line, (int)(at - lx->line_start) + 1};
+	return (struct srcpos){lx->src, lx->line, (int)(at - lx->line_start) + 1, NULL};
 }
 
 static void newline(struct lexer *lx, const char *nl)

@@ -551,8 +551,14 @@ static bool expand_macro(struct pp *pp, const struct macro *m, const struct toke
 	} else {
 		i--;
 	}
-	/* Build the body with parameters replaced, then expand that. */
+	/* Build the body with parameters replaced, then expand that.  The
+	 * body's own tokens remember this expansion; the arguments keep the
+	 * positions they have where the macro is used. */
 	token_vec body = {0};
+	struct expansion *exp = arena_alloc(pp->a, sizeof(*exp));
+
+	exp->macro = m->name;
+	exp->site = t[*ip].pos;
 
 	for (int j = 0; j < m->nbody; j++) {
 		const struct token *bt = &m->body[j];
@@ -564,7 +570,10 @@ static bool expand_macro(struct pp *pp, const struct macro *m, const struct toke
 				    !memcmp(m->params[k], bt->text + 1, bt->len - 1))
 					p = k;
 		if (p < 0) {
-			VEC_PUSH(pp->a, body, *bt);
+			struct token own = *bt;
+
+			own.pos.exp = exp;
+			VEC_PUSH(pp->a, body, own);
 			pp->produced++;
 			continue;
 		}

@@ -284,13 +284,27 @@ static void resolve_call(struct elab *e, struct expr *x)
 	}
 }
 
+/* X reads through debug info (@cast, @var): never defined for us, as in
+ * stap when the type or variable cannot be found. */
+static bool needs_dwarf(const struct expr *x)
+{
+	if (!x)
+		return false;
+	if (x->kind == EX_CAST || x->kind == EX_ATVAR)
+		return true;
+	for (int i = 0; i < x->args.n; i++)
+		if (needs_dwarf(x->args.v[i]))
+			return true;
+	return needs_dwarf(x->a) || needs_dwarf(x->b) || needs_dwarf(x->c);
+}
+
 /* @defined(X): does X name something here?  Decided now, as stap does. */
 static void resolve_defined(struct elab *e, struct expr *x)
 {
 	struct expr *arg = x->args.n ? x->args.v[0] : NULL;
 	bool ok;
 
-	if (!arg)
+	if (!arg || needs_dwarf(arg))
 		ok = false;
 	else if (arg->kind == EX_TARGET)
 		ok = resolve_target(e, arg, false);
@@ -342,9 +356,17 @@ static void resolve_expr(struct elab *e, struct expr *x)
 		return;
 	case EX_CAST:
 	case EX_ATVAR:
-		diag_error(x->pos, "semantic error",
-			   "%s needs debug info (DWARF), which stapmark does not use",
-			   x->kind == EX_CAST ? "@cast" : "@var");
+		/* Inside a macro (@offsetof, @task...): say which one cannot apply,
+		 * where the script uses it. */
+		if (x->pos.exp)
+			diag_error(x->pos.exp->site, "semantic error",
+				   "macro @%s cannot apply: its %s needs debug info (DWARF), "
+				   "which stapmark does not use",
+				   x->pos.exp->macro, x->kind == EX_CAST ? "@cast" : "@var");
+		else
+			diag_error(x->pos, "semantic error",
+				   "%s needs debug info (DWARF), which stapmark does not use",
+				   x->kind == EX_CAST ? "@cast" : "@var");
 		return;
 	case EX_AT_OP:
 		if (!strcmp(x->name, "defined")) {

@@ -98,6 +98,16 @@ static void diag_vprint(struct srcpos pos, const char *kind, const char *fmt, va
 		show_line(pos.src, pos.line, pos.col);
 }
 
+/* "in expansion of macro @NAME" for each macro the position lies in. */
+static void diag_expansions(struct srcpos pos)
+{
+	for (const struct expansion *x = pos.exp; x; x = x->site.exp) {
+		fprintf(diag_out(), "%s:%d:%d: note: in expansion of macro @%s\n",
+			x->site.src->name, x->site.line, x->site.col, x->macro);
+		show_line(x->site.src, x->site.line, x->site.col);
+	}
+}
+
 bool diag_no_warnings;
 int diag_warnings;
 /* Whether the last message was shown, so that its notes follow it or not. */
@@ -114,6 +124,7 @@ void diag_warning(struct srcpos pos, const char *fmt, ...)
 	va_start(ap, fmt);
 	diag_vprint(pos, "warning", fmt, ap);
 	va_end(ap);
+	diag_expansions(pos);
 }
 
 void diag_note(struct srcpos pos, const char *fmt, ...)
@@ -138,4 +149,5 @@ void diag_error(struct srcpos pos, const char *kind, const char *fmt, ...)
 	va_start(ap, fmt);
 	diag_vprint(pos, kind, fmt, ap);
 	va_end(ap);
+	diag_expansions(pos);
 }

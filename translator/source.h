@@ -19,9 +19,20 @@ struct source {
 	size_t len;
 };
 
+struct expansion;
+
 struct srcpos {
 	const struct source *src;
 	int line, col; /* from 1; col counts bytes, tabs as one */
+	/* Set on the tokens of a macro's body: where that body was expanded,
+	 * so that a message inside it can say which use it came from. */
+	const struct expansion *exp;
+};
+
+/* One macro expansion: the macro's name and the @NAME that expanded it. */
+struct expansion {
+	const char *macro;
+	struct srcpos site;
 };
 
 struct source *source_from_string(struct arena *a, const char *name, const char *text, size_t len);

@@ -85,8 +85,15 @@ void stp_context_exit(struct stp_context *c);
 /* Count a skipped hit; past MAXSKIPPED the session stops with an error. */
 void stp_count_skip(struct stp_region *r);
 
+/* After stp_context_enter in a begin, end, error or timer probe: the
+ * larger budget of stap's interruptible probes. */
+static inline void stp_context_interruptible(struct stp_context *c)
+{
+	c->actionremaining = MAXACTION_INTERRUPTIBLE;
+}
+
 /* Count n actions; non-zero (error "MAXACTION exceeded" set) when the
- * budget of MAXACTION per hit is spent. */
+ * budget of MAXACTION per hit (MAXACTION_INTERRUPTIBLE) is spent. */
 static inline int stp_action(struct stp_context *c, int n)
 {
 	c->actionremaining -= n;

@@ -238,6 +238,7 @@ static void print_unread(const struct stp_program *p)
 
 	if (!p->nunread || !(c = stp_context_enter(r, "end", STP_SESSION_STOPPING)))
 		return;
+	stp_context_interruptible(c);
 	for (int i = 0; i < p->nunread; i++) {
 		const struct stp_prog_global *u = &p->unread[i];
 		char *slot = (char *)*p->globals + u->offset;

@@ -17,6 +17,12 @@
 #define MAXACTION 1000
 #endif
 
+/* The budget of begin, end, error and timer probes, which stap runs as
+ * interruptible probes and lets do ten times as much. */
+#ifndef MAXACTION_INTERRUPTIBLE
+#define MAXACTION_INTERRUPTIBLE (MAXACTION * 10)
+#endif
+
 /* Default bound of an associative array without a declared size. */
 #ifndef MAXMAPENTRIES
 #define MAXMAPENTRIES 2048

@@ -103,6 +103,15 @@ int stp_fn_kernel_long_error(struct stp_context *c, int64_t addr, int size, int 
 int stp_fn_user_long_error(struct stp_context *c, int64_t addr, int size, int is_signed,
 			   int64_t *out);
 
+/* --- numbers (tapset_num.c) --- */
+/* big_endianN(v) / little_endianN(v): the low `bytes` bytes of v in that
+ * byte order (unsigned), as htonl and friends. */
+int64_t stp_fn_big_endian(int64_t v, int bytes);
+int64_t stp_fn_little_endian(int64_t v, int bytes);
+/* string_to_fp(s): the bits of the double nearest to the decimal s (an
+ * error when s is no number); integer arithmetic only. */
+int stp_fn_string_to_fp(struct stp_context *c, const char *s, int64_t *out);
+
 /* --- ANSI terminal control (print to the output) --- */
 void stp_fn_ansi_clear_screen(struct stp_context *c);
 void stp_fn_ansi_set_color(struct stp_context *c, int64_t fg);

@@ -14,5 +14,21 @@ stderr:
 ERROR: MAXACTION exceeded near [^\n]*
 WARNING: Number of errors: 1, skipped probes: 0
 rc=0
-end 2000
-stderr:$
+end 20000
+stderr:
+rc=0
+end 3000
+stderr:
+rc=0
+end 300
+stderr:
+rc=1
+end 1
+stderr:
+ERROR: MAXACTION exceeded near [^\n]*
+WARNING: Number of errors: 1, skipped probes: 0
+rc=1
+[^\n]*end 1
+stderr:
+ERROR: MAXACTION exceeded near [^\n]*
+WARNING: Number of errors: 1, skipped probes: 0$

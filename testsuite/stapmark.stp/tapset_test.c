@@ -229,6 +229,66 @@ static void test_control(struct stp_region *r)
 	stp_context_exit(c);
 }
 
+/* The bits of the double libc's strtod reads from s. */
+static int64_t libc_bits(const char *s)
+{
+	double d = strtod(s, NULL);
+	int64_t v;
+
+	memcpy(&v, &d, sizeof(v));
+	return v;
+}
+
+static void test_numbers(void)
+{
+	static const char *const decimals[] = {
+		"0",
+		"1",
+		"1.5",
+		"-2",
+		"0.1",
+		"3.14159265358979",
+		"1e10",
+		"1e-5",
+		"123456789012345678901234567890",
+		"2.5e-300",
+		"1.7976931348623157e308",
+		"6.02214076e23",
+		"-0.000123",
+		"4503599627370497",
+		"9007199254740993",
+		"42.",
+		".5",
+		"1e22",
+		"1e23",
+		"7e-10",
+	};
+	int64_t v;
+
+	CHECK_EQ(stp_fn_big_endian(0x1234, 2), 0x3412, "big_endian2");
+	CHECK_EQ(stp_fn_big_endian(0x12345678, 4), 0x78563412, "big_endian4");
+	CHECK_EQ(stp_fn_big_endian(0x0102030405060708LL, 8), 0x0807060504030201LL, "big_endian8");
+	CHECK_EQ(stp_fn_big_endian(0xffff1234, 2), 0x3412, "big_endian2 keeps two bytes");
+	CHECK_EQ(stp_fn_little_endian(-1, 4), 0xffffffffLL, "little_endian4 is unsigned");
+	CHECK_EQ(stp_fn_little_endian(0x1234, 8), 0x1234, "little_endian8");
+	for (size_t i = 0; i < sizeof(decimals) / sizeof(decimals[0]); i++) {
+		int64_t want = libc_bits(decimals[i]);
+
+		CHECK(!stp_fn_string_to_fp(c, decimals[i], &v) && v == want,
+		      "string_to_fp as strtod");
+		if (v != want)
+			fprintf(stderr, "  %s: %llx, strtod %llx\n", decimals[i],
+				(unsigned long long)v, (unsigned long long)want);
+	}
+	CHECK(!stp_fn_string_to_fp(c, "1e999", &v) && v == libc_bits("inf"),
+	      "string_to_fp overflows to infinity");
+	CHECK(!stp_fn_string_to_fp(c, "-0", &v) && v == libc_bits("-0"), "string_to_fp -0");
+	CHECK(stp_fn_string_to_fp(c, "abc", &v), "string_to_fp of no number fails");
+	CHECK_STR(c->last_error ? c->last_error : "", "string_to_fp: not a number: \"abc\"",
+		  "string_to_fp message");
+	c->last_error = NULL;
+}
+
 int main(void)
 {
 	struct stp_region *r;
@@ -240,6 +300,7 @@ int main(void)
 	test_tokenize();
 	test_text_str();
 	test_user_memory();
+	test_numbers();
 	test_task_and_time(r);
 	test_control(r);
 	return UNIT_EXIT();
