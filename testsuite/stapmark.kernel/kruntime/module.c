@@ -418,7 +418,7 @@ static const struct stp_prog_mark kr_marks[] = {
 	{"kr_foreach", "n %d", kr_foreach, 1},
 	{"sched_switch",
 	 "prev_comm %s prev_pid %d prev_prio %d prev_state %u next_comm %s next_pid %d "
-	 "next_prio %d preempt %d",
+	 "next_prio %d preempt %d prev_tgid %d next_tgid %d next_state %u",
 	 kr_sched_switch, 1},
 };
 
