@@ -169,8 +169,8 @@ static const char *probe_vars(struct arena *a, const struct derived_probe *p)
 static const char *alias_vars(struct session *s, const macro_vec *macros, const char *alias)
 {
 	const char *text = arena_printf(s->arena, "probe %s {}", alias);
-	struct source *src = source_from_string(s->arena, "command line argument -L", text,
-						strlen(text));
+	struct source *src =
+		source_from_string(s->arena, "command line argument -L", text, strlen(text));
 	struct script *sc = parse_script(s, src, macros, false);
 	bool unoptimized = s->unoptimized;
 	VEC(const char *) vars = {0};
