@@ -160,6 +160,43 @@ static const char *probe_vars(struct arena *a, const struct derived_probe *p)
 	return s;
 }
 
+/*
+ * -L on an alias: its name and the variables it sets, typed, as stap lists
+ * them ("scheduler.ctxswitch name:string next_pid:long ...").  The alias is
+ * elaborated as a probe of its own, unoptimized so that its assignments
+ * stay although nothing reads them.
+ */
+static const char *alias_vars(struct session *s, const macro_vec *macros, const char *alias)
+{
+	const char *text = arena_printf(s->arena, "probe %s {}", alias);
+	struct source *src =
+		source_from_string(s->arena, "command line argument -L", text, strlen(text));
+	struct script *sc = parse_script(s, src, macros, false);
+	bool unoptimized = s->unoptimized;
+	VEC(const char *) vars = {0};
+	const char *line = alias;
+
+	if (!sc)
+		return line;
+	s->unoptimized = true;
+	struct program *prog = pass2(s, sc, macros);
+
+	s->unoptimized = unoptimized;
+	if (!prog || !prog->probes.n)
+		return line;
+	const struct derived_probe *p = prog->probes.v[0];
+
+	for (int i = 0; i < p->locals.n; i++)
+		VEC_PUSH(s->arena, vars,
+			 arena_printf(s->arena, "%s:%s", p->locals.v[i]->name,
+				      type_name[p->locals.v[i]->type]));
+	if (vars.n)
+		qsort(vars.v, vars.n, sizeof(*vars.v), cmp_line);
+	for (int i = 0; i < vars.n; i++)
+		line = arena_printf(s->arena, "%s %s", line, vars.v[i]);
+	return line;
+}
+
 int list_probes(struct session *s, const macro_vec *macros)
 {
 	const char *text = arena_printf(s->arena, "probe %s {}", s->list_probe);
@@ -185,7 +222,11 @@ int list_probes(struct session *s, const macro_vec *macros)
 
 				if (a->kind == DECL_ALIAS &&
 				    alias_matches(d->points.v[i], a->alias)) {
-					VEC_PUSH(s->arena, lines, point_text(s->arena, a->alias));
+					const char *name = point_text(s->arena, a->alias);
+
+					VEC_PUSH(s->arena, lines,
+						 s->list_with_vars ? alias_vars(s, macros, name)
+								   : name);
 					alias = true;
 				}
 			}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The kernel's tapset functions (ktapset.h): what tapset/linux/*.stp
- * needs from the kernel beyond the host interface.
+ * The kernel's tapset functions (ktapset.h): what the .stp files of tapset/linux/
+ * need from the kernel beyond the host interface.
  */
 #include <linux/cred.h>
 #include <linux/kernel.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The C of the kernel's own tapsets (tapset/linux/*.stp): tasks by
+ * The C of the kernel's own tapsets (the .stp files of tapset/linux/): tasks by
  * address, the current command line, kernel symbols, allocation flags and
  * signal names.  Only kernel modules have these (ktapset.c); pass 2 keeps a
  * user-space program from calling the tapset functions that use them.
