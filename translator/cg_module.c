@@ -76,6 +76,8 @@ static void hist_desc(struct cg *g, const struct symbol *s, const char *h)
 	hist_init(g, s, h);
 	if (!s->variance) /* the runtime then skips its divisions per value */
 		cg_line(g, "%s.no_variance = 1;", h);
+	if (s->variance_shift)
+		cg_line(g, "%s.shift = %d;", h, s->variance_shift);
 	if (!s->read_concurrently) /* and a thread owning its slot, its lock */
 		cg_line(g, "%s.no_concurrent_read = 1;", h);
 }
@@ -91,10 +93,9 @@ static void hist_init(struct cg *g, const struct symbol *s, const char *h)
 		cg_line(g, "stp_hist_log_init(&%s);", h);
 	} else if (x->args.n == 3 && expr_const_number(x->args.v[0], &a) &&
 		   expr_const_number(x->args.v[1], &b) && expr_const_number(x->args.v[2], &c)) {
-		cg_line(g, "if (stp_hist_linear_init(&%s, %lldLL, %lldLL, %lldLL))", h,
-			(long long)a, (long long)b, (long long)c);
-		cg_line(g, "\treturn stp_snprintf(err, errlen, \"%s\"), -1;",
-			arena_printf(g->a, "bad @hist_linear parameters for %s", s->name));
+		/* Bad parameters: a warning at run time, as stap gives. */
+		cg_line(g, "stp_hist_linear_init(&%s, %lldLL, %lldLL, %lldLL);", h, (long long)a,
+			(long long)b, (long long)c);
 	} else {
 		diag_error(x->pos, "semantic error",
 			   "@hist_linear needs (value, start, stop, interval)");

@@ -140,8 +140,9 @@ static void cg_while(struct cg *g, struct stmt *st)
 	block_close(g);
 }
 
-/* foreach (bucket = count in @hist_*(s)): the non-empty buckets, in order.
- * The counts are copied first: the body may read other statistics. */
+/* foreach (bucket = count in @hist_*(s) [limit N]): every bucket index in
+ * order, empty ones included, as stap walks them.  The counts are copied
+ * first: the body may read other statistics. */
 static void cg_foreach_hist(struct cg *g, struct stmt *st)
 {
 	const char *hist;
@@ -157,12 +158,9 @@ static void cg_foreach_hist(struct cg *g, struct stmt *st)
 	cg_line(g, "int %s = (%s)->buckets;", n, hist);
 	cg_line(g, "int64_t %s = %s;", left, limit);
 	cg_line(g, "for (int %s = 0; %s < %s; %s++)", b, b, n, b);
-	cg_line(g, "	if (stp_hist_bucket(c, %s, %s, %s, &%s[%s])) %s", hist, d, b, cnt, b,
-		cg_fail(g));
+	cg_line(g, "	%s[%s] = %s->hist[%s];", cnt, b, d, b);
 	cg_line(g, "for (int %s = 0; %s < %s && %s != 0; %s++) {", b, b, n, left, b);
 	g->ind++;
-	cg_line(g, "if (!%s[%s])", cnt, b);
-	cg_line(g, "	continue;");
 	cg_line(g, "%s--;", left);
 	if (st->keys.v[0].sym)
 		cg_line(g, "%s = %s;", cg_var(g, st->keys.v[0].sym), b);

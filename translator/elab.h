@@ -39,6 +39,8 @@ struct symbol {
 	int first_use; /* resolution order of its first use (0: unused) */
 	const struct expr *hist; /* the first @hist_* of this statistic */
 	bool variance; /* some code asks @variance of this statistic */
+	int variance_shift; /* @variance(s, N): N (0..62; 0 until one is given) */
+	struct srcpos variance_shift_at; /* where that N was given */
 	bool reported; /* its unresolved type was reported */
 	int uses; /* references left after elision (locals) */
 	int id; /* globals: position in program.globals (unique C names) */

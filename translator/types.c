@@ -337,6 +337,43 @@ static enum type infer_assign(struct typing *ty, struct expr *x, enum type want)
 	return lt;
 }
 
+static bool pos_before(struct srcpos a, struct srcpos b)
+{
+	return a.src == b.src && (a.line < b.line || (a.line == b.line && a.col < b.col));
+}
+
+/* @variance(s [, N]): one statistic has one bit shift from 0 to 62. */
+static void variance_shift(struct typing *ty, struct symbol *s, struct expr *x)
+{
+	int64_t n = 0;
+
+	s->variance = true;
+	if (x->args.n && !expr_const_number(x->args.v[0], &n))
+		return; /* reported above */
+	if (n < 0 || n > 62) {
+		if (ty->report)
+			diag_error(x->pos, "semantic error",
+				   "bit shift (%lld) out of range <0..62>", (long long)n);
+		return;
+	}
+	/* As stap 4.8: 0 (none given) leaves the shift open for a later N;
+	 * a shift fixed earlier in the script conflicts with any other, 0
+	 * included.  (Typing walks the program more than once: compare
+	 * positions, not the order of the walks.) */
+	if (s->variance_shift && s->variance_shift != n &&
+	    (n || pos_before(s->variance_shift_at, x->pos))) {
+		if (ty->report)
+			diag_error(x->pos, "semantic error",
+				   "conflicting bit shifts declared (previously %d)",
+				   s->variance_shift);
+		return;
+	}
+	if (n) {
+		s->variance_shift = (int)n;
+		s->variance_shift_at = x->pos;
+	}
+}
+
 /* One statistic has one kind of histogram (with one set of parameters). */
 static void check_hist_kind(struct typing *ty, struct symbol *s, struct expr *x)
 {
@@ -413,7 +450,7 @@ static enum type infer(struct typing *ty, struct expr *x, enum type want)
 				diag_error(x->args.v[i]->pos, "semantic error",
 					   "a histogram parameter must be a number literal");
 		if (s && !strcmp(x->name, "variance"))
-			s->variance = true;
+			variance_shift(ty, s, x);
 		if (!strncmp(x->name, "hist_", 5)) {
 			if (s)
 				check_hist_kind(ty, s, x);

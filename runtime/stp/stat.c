@@ -3,6 +3,7 @@
 #include "stat.h"
 #include "context.h"
 #include "lock.h"
+#include "printf.h"
 #include "stp_lib.h"
 
 /* Division as stap's runtime does it for statistics: 0 when dividing by 0. */
@@ -28,12 +29,25 @@ int stp_hist_linear_init(struct stp_hist_desc *h, int64_t start, int64_t stop, i
 	int64_t buckets;
 
 	stp_memset(h, 0, sizeof(*h));
-	if (interval <= 0 || stop < start || start < -0x7fffffff || stop > 0x7fffffff)
+	/* As stap's runtime: a warning, and the statistic has no histogram
+	 * (its other aggregates still work). */
+	if (interval == 0) {
+		stp_warn((struct stp_context *)0, "histogram: interval cannot be zero.");
 		return -1;
-	/* Room for the underflow and overflow buckets. */
-	buckets = (stop - start) / interval + 3;
-	if (buckets < 3 || buckets > STP_MAX_BUCKETS)
+	}
+	/* Room for the underflow and overflow buckets (stap's int range). */
+	buckets = start < -0x7fffffff || stop > 0x7fffffff ? 0 : (stop - start) / interval + 3;
+	if (buckets < 3 || buckets > STP_MAX_BUCKETS) {
+		char msg[256];
+
+		stp_snprintf(msg, sizeof(msg),
+			     "histogram: Number of buckets must be between 1 and %d\n"
+			     "Number_of_buckets = (stop - start) / interval.\n"
+			     "Please adjust your start, stop, and interval values.",
+			     STP_MAX_BUCKETS - 2);
+		stp_warn((struct stp_context *)0, msg);
 		return -1;
+	}
 	h->type = STP_HIST_LINEAR;
 	h->start = (int32_t)start;
 	h->stop = (int32_t)stop;
@@ -271,6 +285,8 @@ int stp_stat_extract(struct stp_context *c, const struct stp_stat_data *d, int o
 int stp_hist_bucket(struct stp_context *c, const struct stp_hist_desc *h,
 		    const struct stp_stat_data *d, int64_t i, int64_t *out)
 {
+	if (!d->count) /* as stap: a histogram of nothing has no buckets to read */
+		return stp_error(c, (const char *)0, "empty aggregate");
 	if (i < 0 || i >= h->buckets)
 		return stp_error(c, (const char *)0, "histogram index out of range");
 	*out = d->hist[i];

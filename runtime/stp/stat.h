@@ -57,9 +57,9 @@ enum stp_stat_op {
 	STP_STAT_VARIANCE,
 };
 
-/* Descriptors.  linear returns -1 (and leaves h unusable) when interval is
- * not positive or the bucket count is not within 3..STP_MAX_BUCKETS, the
- * limits stap enforces. */
+/* Descriptors.  linear warns as stap does and returns -1, leaving h without
+ * a histogram, when interval is 0 or the bucket count is not within
+ * 3..STP_MAX_BUCKETS, the limits stap enforces. */
 void stp_hist_none_init(struct stp_hist_desc *h);
 void stp_hist_log_init(struct stp_hist_desc *h);
 int stp_hist_linear_init(struct stp_hist_desc *h, int64_t start, int64_t stop, int64_t interval);

@@ -255,7 +255,7 @@ void stp_fn_text_strn(char *dst, const char *s, int64_t len, int64_t quoted)
 {
 	int n = len < 0 ? 0 : len > MAXSTRINGLEN ? MAXSTRINGLEN : (int)len;
 
-	text_str(dst, s, n, 0, quoted != 0);
+	text_str(dst, s, 0, n, quoted != 0);
 }
 
 void stp_fn_string_quoted(char *dst, const char *s)

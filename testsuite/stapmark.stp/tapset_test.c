@@ -95,8 +95,10 @@ static void test_text_str(void)
 	CHECK_STR(d, "\"hi\\n\"", "string_quoted");
 	stp_fn_text_strn(d, "hello world", 5, 0);
 	CHECK_STR(d, "hello", "text_strn(s, 5, 0)");
-	stp_fn_text_strn(d, "hello world", 5, 1);
-	CHECK_STR(d, "\"hello\"", "text_strn(s, 5, 1) takes 5 input bytes");
+	stp_fn_text_strn(d, "hello world", 8, 1);
+	CHECK_STR(d, "\"hel\"...", "text_strn(s, 8, 1): quotes and ... within 8");
+	stp_fn_text_strn(d, "hello world", 13, 1);
+	CHECK_STR(d, "\"hello world\"", "text_strn(s, 13, 1) fits whole");
 	memset(longs, 'x', sizeof(longs) - 1);
 	longs[sizeof(longs) - 1] = '\0';
 	stp_fn_string_quoted(d, longs);
