@@ -25,6 +25,7 @@
 
 #include "backend.h"
 #include "build_kernel.h"
+#include "run.h"
 #include "run_kernel.h"
 
 static const char *kernel_refuses(struct session *s, const struct derived_probe *p)
@@ -69,7 +70,7 @@ static void on_guest_signal(int sig)
 		fd = open(guest_stop_file, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 		if (fd >= 0)
 			close(fd);
-	} else if (guest_pgid > 0) {
+	} else if (guest_signals > RUN_INTERRUPTS_TOLERATED && guest_pgid > 0) {
 		kill(-guest_pgid, SIGTERM);
 	}
 }

@@ -3,7 +3,11 @@
  * The command line, after stap(1):
  *   stapmark [OPTIONS] FILE [ARGS...]
  *   stapmark [OPTIONS] -e SCRIPT [ARGS...]
- * Options stop at the script file: what follows it is $1, $2, ...
+ * As stap, which parses with GNU getopt_long in its permuting mode: options
+ * (and their arguments) may stand anywhere until `--`; of the remaining
+ * operands, the first is the script file (unless -e gave the script) and
+ * the others are $1, $2, ...  getopt's own messages for an unknown option
+ * or a missing argument are stap's, then stap's "Try '--help'" line.
  */
 #include <ctype.h>
 #include <getopt.h>
@@ -38,6 +42,10 @@ void options_usage(FILE *f)
 		   "  -r KRELEASE    target kernel release, or -r KBUILD_DIR its build tree\n"
 		   "  -u             unoptimized: keep unused functions and variables\n"
 		   "  -w             suppress warnings\n"
+		   "  -b             bulk mode (stap's per-CPU files): output stays one merged\n"
+		   "                 stream, to stdout or -o FILE\n"
+		   "  --compatible=VERSION  the language level of stap VERSION (systemtap_v)\n"
+		   "  --skip-badvars a context variable that does not resolve reads 0\n"
 		   "  --runtime=MODE kernel (a kernel module) or dyninst (user space); default:\n"
 		   "                 kernel when the script has kernel probes, else dyninst\n"
 		   "  --remote=guest build for the bundled qemu guest's kernel and run there\n"
@@ -89,8 +97,22 @@ enum {
 	OPT_RUN_MODULE,
 	OPT_RUNTIME,
 	OPT_BPF,
-	OPT_REMOTE
+	OPT_REMOTE,
+	OPT_COMPATIBLE,
+	OPT_SKIP_BADVARS
 };
+
+/* A version as stap compares them (strverscmp): digits in dot-separated
+ * groups, "1", "2.0", "4.8". */
+static bool is_version(const char *v)
+{
+	if (!isdigit((unsigned char)*v))
+		return false;
+	for (; *v; v++)
+		if (!isdigit((unsigned char)*v) && !(*v == '.' && isdigit((unsigned char)v[1])))
+			return false;
+	return true;
+}
 
 enum options_result options_parse(struct session *s, int argc, char **argv)
 {
@@ -102,15 +124,23 @@ enum options_result options_parse(struct session *s, int argc, char **argv)
 		{"runtime", required_argument, NULL, OPT_RUNTIME},
 		{"bpf", no_argument, NULL, OPT_BPF},
 		{"remote", required_argument, NULL, OPT_REMOTE},
+		{"compatible", required_argument, NULL, OPT_COMPATIBLE},
+		{"skip-badvars", no_argument, NULL, OPT_SKIP_BADVARS},
 		{0},
 	};
 	long v;
 	int c;
 
-	opterr = 0;
+	/* getopt names the program by argv[0] in its messages: a copy of
+	 * argv, which getopt permutes, says "stapmark" whatever the path. */
+	char **own = arena_alloc(s->arena, (size_t)(argc + 1) * sizeof *own);
+
+	memcpy(own, argv, (size_t)argc * sizeof *own);
+	own[0] = "stapmark";
+	argv = own;
+	opterr = 1;
 	optind = 1;
-	/* '+': stop at the first non-option, the script file. */
-	while ((c = getopt_long(argc, argv, "+:e:p:vkm:o:c:x:T:L:l:I:D:gr:uwV", longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, "e:p:vkm:o:c:x:T:L:l:I:D:gr:uwVb", longopts, NULL)) !=
 	       -1) {
 		switch (c) {
 		case 'e':
@@ -192,6 +222,26 @@ enum options_result options_parse(struct session *s, int argc, char **argv)
 		case 'w':
 			s->suppress_warnings = true;
 			break;
+		case 'b':
+			s->bulk_mode = true;
+			break;
+		case OPT_SKIP_BADVARS:
+			s->skip_badvars = true;
+			break;
+		case OPT_COMPATIBLE:
+			/* stap's wording; older levels are what %( systemtap_v %)
+			 * conditions (ours and the script's) then see. */
+			if (!is_version(optarg))
+				return bad("--compatible=%s: not a version (such as 4.8)", optarg);
+			if (strverscmp(optarg, s->stap_version) > 0) {
+				fprintf(stderr,
+					"stapmark: systemtap version %s cannot be compatible with "
+					"future version %s\n",
+					s->stap_version, optarg);
+				return OPTIONS_EXIT_ERROR;
+			}
+			s->stap_version = optarg;
+			break;
 		case 'V':
 		case OPT_VERSION:
 			printf("stapmark %s (SystemTap language level %s)\n", STAPMARK_VERSION,
@@ -228,20 +278,8 @@ enum options_result options_parse(struct session *s, int argc, char **argv)
 				return bad("%s: empty module file name", "--run-module");
 			s->run_module = optarg;
 			break;
-		case ':':
-			if (optopt)
-				fprintf(stderr,
-					"stapmark: option -%c needs an argument (try --help)\n",
-					optopt);
-			else
-				bad("option '%s' needs an argument", argv[optind - 1]);
-			return OPTIONS_EXIT_ERROR;
-		default:
-			if (optopt && optopt < 256)
-				fprintf(stderr, "stapmark: unknown option -%c (try --help)\n",
-					optopt);
-			else
-				bad("unknown option '%s'", argv[optind - 1]);
+		default: /* getopt said what (unknown option, missing argument) */
+			fputs("Try '--help' for more information.\n", stderr);
 			return OPTIONS_EXIT_ERROR;
 		}
 	}

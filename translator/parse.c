@@ -333,8 +333,9 @@ static struct expr *parse_at_operator(struct parser *p)
 		const char *name;
 		bool guru;
 	} ops[] = {
-		{"entry", false},    {"defined", false}, {"probewrite", false}, {"kregister", true},
-		{"uregister", true}, {"perf", false},	 {"const", true},
+		{"entry", false},    {"defined", false},   {"probewrite", false},
+		{"kregister", true}, {"uregister", false}, {"kderef", true},
+		{"uderef", false},   {"perf", false},	   {"const", true},
 	};
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		if (!at_is(t, ops[i].name))
@@ -352,6 +353,12 @@ static struct expr *parse_at_operator(struct parser *p)
 
 			v->name = tok_text(p, expect_name(p, "variable name"));
 			VEC_PUSH(p->a, e->args, v);
+		} else if (strstr(e->name, "register")) { /* @kregister(N) */
+			VEC_PUSH(p->a, e->args, expect_signed_number(p));
+		} else if (strstr(e->name, "deref")) { /* @kderef(SIZE, ADDR) */
+			VEC_PUSH(p->a, e->args, expect_signed_number(p));
+			expect_op(p, ",");
+			VEC_PUSH(p->a, e->args, parse_expr(p));
 		} else
 			VEC_PUSH(p->a, e->args, parse_expr(p));
 		expect_op(p, ")");
@@ -442,6 +449,11 @@ static struct expr *parse_primary(struct parser *p)
 			}
 			if (tok_is(t, TOK_IDENT, "printf") || tok_is(t, TOK_IDENT, "sprintf"))
 				check_print_format(p, e->args.v[0]);
+			else if (is_print_with_format(t) && e->args.n < 3)
+				/* stap: a delimiter joins two values at least. */
+				fail_at(p, peek_at(p, -1),
+					"%s needs at least two values to join after its delimiter",
+					e->name);
 			return e;
 		}
 		e = expr_new(p->a, EX_SYMBOL, t->pos);
@@ -1116,6 +1128,20 @@ static void parse_function(struct parser *p, bool private_)
 	VEC_PUSH(p->a, p->script->decls, d);
 }
 
+/* As stap, a file declares a global once, whether private or not. */
+static void check_global_unique(struct parser *p, const struct token *name, const struct decl *d)
+{
+	for (int i = 0; i < p->script->decls.n; i++) {
+		const struct decl *o = p->script->decls.v[i];
+
+		if (o->kind != DECL_GLOBAL || strcmp(o->name, d->name))
+			continue;
+		if (o->private_ == d->private_)
+			fail_at(p, name, "duplicate global name");
+		fail_at(p, name, "global versus private variable declaration conflict");
+	}
+}
+
 static void parse_global(struct parser *p, bool private_)
 {
 	do {
@@ -1124,6 +1150,7 @@ static void parse_global(struct parser *p, bool private_)
 
 		d->private_ = private_;
 		d->name = tok_text(p, name);
+		check_global_unique(p, name, d);
 		if (accept_op(p, "%"))
 			d->wrap = true;
 		if (accept_op(p, "[")) {

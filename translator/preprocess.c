@@ -7,6 +7,7 @@
  * hostile script cannot make it recurse without end or blow up memory.
  */
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,9 +26,9 @@ struct pp {
 };
 
 static const char *const builtin_at_ops[] = {
-	"cast",	     "var",  "entry",	 "defined",	"probewrite", "kregister",
-	"uregister", "perf", "const",	 "count",	"sum",	      "min",
-	"max",	     "avg",  "variance", "hist_linear", "hist_log",   "define",
+	"cast",	  "var",    "entry",	"defined",     "probewrite", "kregister", "uregister",
+	"kderef", "uderef", "perf",	"const",       "count",	     "sum",	  "min",
+	"max",	  "avg",    "variance", "hist_linear", "hist_log",   "define",
 };
 
 bool is_builtin_at_op(const char *name, int len)
@@ -62,13 +63,17 @@ static bool is_op(const struct token *t, const char *s)
 	return tok_is(t, TOK_OP, s);
 }
 
-/* $N/@N/$#/@# as the index it names: 0 for '#', N, or -1 if not one. */
+/* $#/@#: the count of script arguments, not one of them. */
+#define SCRIPT_ARG_COUNT INT_MAX
+
+/* $N/@N/$#/@# as the index it names: N (0 too, which is out of range, as
+ * in stap), SCRIPT_ARG_COUNT for '#', or -1 if not one. */
 static int script_arg_index(const struct token *t)
 {
 	if ((t->kind != TOK_TARGET && t->kind != TOK_AT) || t->len < 2)
 		return -1;
 	if (t->len == 2 && t->text[1] == '#')
-		return 0;
+		return SCRIPT_ARG_COUNT;
 	int v = 0;
 
 	for (int i = 1; i < t->len; i++) {
@@ -76,7 +81,7 @@ static int script_arg_index(const struct token *t)
 			return -1;
 		v = v * 10 + t->text[i] - '0';
 	}
-	return v > 0 ? v : -1;
+	return v;
 }
 
 /* Expand a script argument reference into out (one or more tokens). */
@@ -85,7 +90,7 @@ static bool expand_script_arg(struct pp *pp, const struct token *t, int idx)
 	struct session *s = pp->s;
 	struct token nt = *t;
 
-	if (idx == 0) {
+	if (idx == SCRIPT_ARG_COUNT) {
 		/* $# is a number, @# the same count as a string. */
 		nt.kind = t->kind == TOK_TARGET ? TOK_NUMBER : TOK_STRING;
 		nt.text = arena_printf(pp->a, "%d", s->nargs);
@@ -93,7 +98,7 @@ static bool expand_script_arg(struct pp *pp, const struct token *t, int idx)
 		nt.num = s->nargs;
 		return emit(pp, &nt);
 	}
-	if (idx > s->nargs) {
+	if (idx < 1 || idx > s->nargs) {
 		diag_error(t->pos, "parse error",
 			   "command line argument index %d out of range [1-%d]", idx, s->nargs);
 		return false;
@@ -470,8 +475,13 @@ static bool define_macro(struct pp *pp, const struct token *t, int *ip, int n)
 
 	if (i >= n || t[i].kind != TOK_IDENT)
 		return pp_error(i < n ? &t[i] : &t[*ip], "expected macro name after @define");
+	/* As stap: a macro may take a builtin operator's name (it then wins,
+	 * with a warning), but not @define's. */
+	if (t[i].len == 6 && !memcmp(t[i].text, "define", 6))
+		return pp_error(&t[i], "attempt to redefine '@define'");
 	if (is_builtin_at_op(t[i].text, t[i].len))
-		return pp_error(&t[i], "macro name is a builtin @-operator");
+		diag_warning(t[i].pos, "macro redefines built-in operator '@%.*s'", t[i].len,
+			     t[i].text);
 	m.name = tok_str(pp->a, &t[i++]);
 	if (i < n && is_op(&t[i], "(")) {
 		i++;
@@ -608,11 +618,12 @@ static bool expand(struct pp *pp, const struct token *t, int n, int depth)
 		} else if ((idx = script_arg_index(tk)) >= 0) {
 			if (!expand_script_arg(pp, tk, idx))
 				return false;
-		} else if (tk->kind == TOK_AT && !is_builtin_at_op(tk->text + 1, tk->len - 1)) {
+		} else if (tk->kind == TOK_AT) {
 			const struct macro *m = find_macro(pp, tk->text + 1, tk->len - 1);
 
 			if (!m) {
-				/* Unknown: the parser reports it where it stands. */
+				/* A builtin operator, or unknown: the parser
+				 * reports it where it stands. */
 				if (!emit(pp, tk))
 					return false;
 			} else if (!expand_macro(pp, m, t, &i, n, depth)) {

@@ -34,6 +34,7 @@ typedef VEC(struct macro) macro_vec;
 bool preprocess(struct session *s, const struct source *src, const macro_vec *library,
 		macro_vec *defined, token_vec *out);
 
-/* Builtin @-operators that a macro may not shadow. */
+/* Builtin @-operators (a macro that takes the name of one shadows it, with
+ * a warning). */
 bool is_builtin_at_op(const char *name, int len);
 #endif

@@ -13,6 +13,7 @@
  * after.  Each derived probe gets its own copy of the body, so that its
  * locals and context variables are its own.
  */
+#include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
@@ -384,9 +385,16 @@ static bool derive_target(struct deriving *dv, const struct probe_point *pt, str
 			snprintf(exe, sizeof(exe), "/proc/%d/exe", e->s->target_pid);
 			len = readlink(exe, real, sizeof(real) - 1);
 			if (len <= 0) {
+				/* EACCES: the process is another user's (not ptrace-able
+				 * by us); ENOENT: there is none. */
 				diag_error(c->pos, "semantic error",
-					   "process.%s: cannot read %s (no process %d?)", c[1].name,
-					   exe, e->s->target_pid);
+					   "process.%s: cannot read %s: %s", c[1].name, exe,
+					   errno == ENOENT ? arena_printf(e->a, "no process %d",
+									  e->s->target_pid)
+					   : errno == EACCES || errno == EPERM
+						   ? "permission denied (the process is another "
+						     "user's)"
+						   : strerror(errno));
 				return true;
 			}
 			real[len] = '\0';

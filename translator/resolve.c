@@ -161,6 +161,23 @@ static const char *marker_fields(struct elab *e, const struct derived_probe *p)
 }
 
 /*
+ * --skip-badvars: as stap, a context variable of a probe that does not
+ * resolve reads 0 (with a warning, which stap gives under -v), instead of
+ * an error.  Not in a probe condition, nor outside a probe.
+ */
+static bool skip_badvar(struct elab *e, struct expr *x)
+{
+	if (!e->s->skip_badvars || !e->probe || e->in_condition)
+		return false;
+	diag_warning(x->pos, "%s does not resolve in %s: it reads 0 (--skip-badvars)", x->name,
+		     e->probe->pp);
+	x->kind = EX_NUMBER;
+	x->num = 0;
+	x->comps.n = 0;
+	return true;
+}
+
+/*
  * Bind a target expression; report why not when `report`.  Returns
  * whether it names something (for @defined).
  */
@@ -227,6 +244,8 @@ static bool resolve_target(struct elab *e, struct expr *x, bool report)
 				   name);
 	}
 	if (why) {
+		if (report && skip_badvar(e, x))
+			return false;
 		if (report)
 			diag_error(x->pos, "semantic error", "%s", why);
 		return false;
@@ -236,6 +255,8 @@ static bool resolve_target(struct elab *e, struct expr *x, bool report)
 
 		if (c->kind == COMP_PRETTY)
 			continue;
+		if (report && skip_badvar(e, x))
+			return false;
 		if (report)
 			diag_error(c->pos, "semantic error",
 				   "'%s' cannot apply to %s: it is a %s, not a "

@@ -6,8 +6,10 @@
  *   exit() in any probe, or too many errors: the session leaves RUNNING
  *     (seen in the shared region; a target's exit() also wakes us through
  *     the drainer's on_exit_request),
- *   SIGINT, SIGTERM, SIGHUP, SIGPIPE: a second SIGINT or SIGTERM exits at
- *     once, without end probes, as stap's second interrupt does,
+ *   SIGINT, SIGTERM, SIGHUP, SIGPIPE: a third SIGINT or SIGTERM exits at
+ *     once, without end probes, as staprun does after more than two
+ *     interrupts (a shell or a harness often sends two: one to the process
+ *     group and one to the pid; the end probes must still run),
  *   the -c command or the -x process exiting (pidfd, else polling).
  * Then the targets are detached, so that no marker handler runs any more,
  * the error and end probes run, and the drainer writes out every record
@@ -56,7 +58,7 @@ struct run {
 	unsigned int seed;
 };
 
-/* For the signal handler: what it wakes, and what it removes when a second
+/* For the signal handler: what it wakes, and what it removes when a third
  * interrupt makes stapmark exit at once. */
 static volatile sig_atomic_t run_signals;
 static int run_wake_fd = -1;
@@ -77,7 +79,7 @@ static void on_signal(int sig)
 	static const char msg[] = "stapmark: interrupted again, exiting without end probes\n";
 	int saved = errno;
 
-	if (++run_signals >= 2 && (sig == SIGINT || sig == SIGTERM)) {
+	if (++run_signals > RUN_INTERRUPTS_TOLERATED && (sig == SIGINT || sig == SIGTERM)) {
 		if (run_tmp_path[0])
 			unlink(run_tmp_path);
 		if (write(2, msg, sizeof(msg) - 1) < 0)

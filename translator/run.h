@@ -10,6 +10,10 @@
  */
 #include "session.h"
 
+/* As staprun: interrupts (SIGINT, SIGTERM) up to this many stop the run
+ * with its end probes; one more exits at once without them. */
+#define RUN_INTERRUPTS_TOLERATED 2
+
 /* stapmark's exit status: 0, or 1 after a runtime error that stopped the
  * script, a target that could not be started or attached, or a setup
  * failure (reported on stderr in one line). */

@@ -40,6 +40,7 @@
 #include "kernel/stp_kernel_abi.h"
 #include "pass_clock.h"
 #include "region.h"
+#include "run.h"
 #include "run_kernel.h"
 #include "stp_attach.h"
 
@@ -409,7 +410,7 @@ static void *reader_main(void *arg)
 	struct krun *r = arg;
 	char *buf = malloc(READ_BUF), *out = malloc(READ_BUF);
 
-	while (buf && out && krun_signals < 2) {
+	while (buf && out && krun_signals <= RUN_INTERRUPTS_TOLERATED) {
 		ssize_t n = read(r->data_fd, buf, READ_BUF);
 
 		if (n > 0) {
@@ -583,16 +584,16 @@ static int finish(struct krun *r)
 	struct kstatus st = {0};
 	int rc = 0, err = 0;
 
-	if (krun_signals < 2 && (err = command(r, "stop\n"))) {
+	if (krun_signals <= RUN_INTERRUPTS_TOLERATED && (err = command(r, "stop\n"))) {
 		fprintf(stderr, "stapmark: stopping %s failed: %s\n", r->name, strerror(-err));
 		kmsg_show(r, false);
 		rc = 1;
 	}
-	if (err || krun_signals >= 2)
+	if (err || krun_signals > RUN_INTERRUPTS_TOLERATED)
 		atomic_store(&r->reader_quit, true);
 	pthread_join(r->reader, NULL);
 	r->reader_up = false;
-	if (krun_signals >= 2) {
+	if (krun_signals > RUN_INTERRUPTS_TOLERATED) {
 		fprintf(stderr, "stapmark: interrupted again, exiting without end probes\n");
 		return 1;
 	}

@@ -24,6 +24,10 @@ struct session {
 	int verbose;
 	bool keep_tmpdir, guru, unoptimized, suppress_warnings;
 	bool as_tapset; /* --as-tapset: parse the script as a tapset file */
+	/* --skip-badvars: a context variable that does not resolve reads 0 */
+	bool skip_badvars;
+	/* -b: stap's per-CPU output files; our output is one merged stream */
+	bool bulk_mode;
 	const char *run_module; /* --run-module FILE.so: pass 5 of a prebuilt module */
 	const char *module_name, *output_file, *target_cmd;
 	int target_pid;
@@ -46,7 +50,8 @@ struct session {
 	/* Where the script runs (backend.h): from the options, else chosen
 	 * at the end of pass 2. */
 	const struct backend *backend;
-	const char *stap_version; /* systemtap_v: the language level we follow */
+	/* systemtap_v: the language level we follow, or --compatible's */
+	const char *stap_version;
 	const char *privilege; /* systemtap_privilege */
 
 	/* Tables read during pass 2, kept for the session (marker_table.c,
