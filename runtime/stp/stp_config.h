@@ -20,7 +20,7 @@
 /* The budget of begin, end, error and timer probes, which stap runs as
  * interruptible probes and lets do ten times as much. */
 #ifndef MAXACTION_INTERRUPTIBLE
-#define MAXACTION_INTERRUPTIBLE (MAXACTION * 10)
+#define MAXACTION_INTERRUPTIBLE ((int64_t)(MAXACTION) * 10) /* 64 bits: -DMAXACTION may be large */
 #endif
 
 /* Default bound of an associative array without a declared size. */
