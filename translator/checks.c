@@ -12,7 +12,26 @@
 struct checking {
 	struct elab *e;
 	bool optimize;
+	/* The arrays of the foreach loops around the code being checked. */
+	const struct symbol *iterated[16];
+	int niterated;
 };
+
+/* x (an array or an element of one) is modified inside a foreach over
+ * that array: a semantic error, as in stap. */
+static void check_not_iterated(struct checking *c, const struct expr *x)
+{
+	if (x && x->kind == EX_INDEX)
+		x = x->a;
+	if (!x || x->kind != EX_SYMBOL || !x->sym)
+		return;
+	for (int i = 0; i < c->niterated; i++)
+		if (c->iterated[i] == x->sym) {
+			diag_error(x->pos, "semantic error",
+				   "variable '%s' modified during 'foreach' iteration", x->name);
+			return;
+		}
+}
 
 /* Warnings are about the user's script, never about tapset code. */
 static bool in_user_script(const struct checking *c, struct srcpos pos)
@@ -68,6 +87,8 @@ static void check_expr(struct checking *c, const struct expr *x)
 {
 	if (!x)
 		return;
+	if (x->kind == EX_ASSIGN || x->kind == EX_PREINC || x->kind == EX_POSTINC)
+		check_not_iterated(c, x->a);
 	if (x->kind == EX_ASSIGN)
 		check_writable(c, x->a, "assign to");
 	else if (x->kind == EX_PREINC || x->kind == EX_POSTINC)
@@ -137,9 +158,22 @@ static void check_stmt(struct checking *c, struct stmt *st)
 		check_block(c, st);
 		return;
 	case ST_DELETE:
+		check_not_iterated(c, st->e);
 		check_writable(c, st->e, "delete");
 		check_expr(c, st->e);
 		return;
+	case ST_FOREACH: {
+		const struct expr *a = st->array;
+		bool push = a && a->kind == EX_SYMBOL && a->sym && c->niterated < 16;
+
+		check_expr(c, st->limit);
+		if (push)
+			c->iterated[c->niterated++] = a->sym;
+		check_stmt(c, st->body);
+		if (push)
+			c->niterated--;
+		return;
+	}
 	default:
 		break;
 	}
