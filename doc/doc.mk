@@ -34,10 +34,14 @@ install-runtime: all
 
 # markers.ko for the release it was built for, with what pass 4 links
 # script modules against and pass 2 resolves kernel.mark with:
-# PREFIX/lib/stapmark/kernel/KREL/{markers.ko,Module.symvers,Module.markers}.
+# PREFIX/lib/stapmark/kernel/KREL/{markers.ko,Module.symvers,Module.markers},
+# and the guest kernel's System.map and kprobes.blacklist when a guest made them.
 KMOD_INSTALL_DIR = $(DESTDIR)$(PREFIX)/lib/stapmark/kernel/$(GUEST_KREL)
 .PHONY: install-kernel-modules
 install-kernel-modules: kernel-modules
 	install -d $(KMOD_INSTALL_DIR)
 	install -m 644 $(KMOD_KO) $(B)/kernel/markers/Module.symvers $(B)/kernel/Module.markers \
 		$(KMOD_INSTALL_DIR)/
+	for f in System.map kprobes.blacklist; do \
+		if [ -f $(B)/kernel/$$f ]; then install -m 644 $(B)/kernel/$$f $(KMOD_INSTALL_DIR)/; fi; \
+	done

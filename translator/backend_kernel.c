@@ -33,14 +33,10 @@ static const char *kernel_refuses(struct session *s, const struct derived_probe 
 	case PK_PROCESS_MARK:
 	case PK_PROCESS_FUNCTION:
 		return "process probes need the user-space backend (--runtime=dyninst); the "
-		       "kernel backend runs kernel.mark, begin, end, error and timer probes";
+		       "kernel backend runs kernel.mark, kernel.trace, kernel.function, kprobe, "
+		       "begin, end, error and timer probes";
 	case PK_KERNEL_FUNCTION:
-		/* Pass 2 resolves them (-p2, -L); nothing runs them yet. */
-		return s->last_pass >= 3
-			       ? "kernel.function probes are not implemented yet: the kernel "
-				 "backend has no kprobes (a later issue); it runs kernel.mark, "
-				 "begin, end, error and timer probes"
-			       : NULL;
+		return NULL;
 	case PK_KERNEL_MARK:
 		for (int i = 0; i < p->nargs; i++) {
 			const struct marker_arg *a = &p->args[i];

@@ -50,6 +50,8 @@ const char *cg_fail(struct cg *g);
 /* A C string literal for value: only printable ASCII is written as is, so
  * no script text can change the generated C. */
 const char *cg_cstr(struct arena *a, const char *value);
+/* probefunc() of a function probe: its function, or an absolute address. */
+const char *probe_func(struct cg *g, const struct derived_probe *p);
 /* The stmt text errors are reported "near" ("operator '/' at f.stp:3:9"). */
 const char *cg_where(struct cg *g, const char *what, struct srcpos pos);
 

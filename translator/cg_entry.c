@@ -97,7 +97,8 @@ int cg_entry_collect(struct cg *g, struct derived_probe *p)
 {
 	struct collect k = {g, p};
 
-	if (p->kind != PK_PROCESS_FUNCTION || !p->is_return || p->entries.n)
+	if ((p->kind != PK_PROCESS_FUNCTION && p->kind != PK_KERNEL_FUNCTION) || !p->is_return ||
+	    p->entries.n)
 		return p->entries.n;
 	if (p->cond)
 		collect_expr(&k, p->cond);
@@ -132,7 +133,7 @@ void cg_entry_handler(struct cg *g, struct derived_probe *p, int index)
 	cg_line(g, "if (!c)");
 	cg_line(g, "\treturn;");
 	cg_line(g, "c->uregs = uc;");
-	cg_line(g, "c->probe_func = %s;", cg_cstr(g->a, p->function));
+	cg_line(g, "c->probe_func = %s;", cg_cstr(g->a, probe_func(g, p)));
 	cg_line(g, "if (f) {");
 	g->ind++;
 	g->probe = p;

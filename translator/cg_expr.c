@@ -778,8 +778,8 @@ const char *cg_expr(struct cg *g, struct expr *x)
 		if (!strcmp(x->name, "entry")) {
 			diag_error(
 				x->pos, "semantic error",
-				"@entry needs a process(\"PATH\").function(\"NAME\").return probe "
-				"(its value is taken by an entry probe on that function)");
+				"@entry needs a function's .return probe (its value is taken by an "
+				"entry probe on that function)");
 			return "0";
 		}
 		break;

@@ -305,10 +305,18 @@ static void lite_emit(struct cg *g, const struct stmt *st)
 		cg_var(g, x->a->sym), delta);
 }
 
+/* What probefunc() says in a function probe: the function, or for an
+ * absolute statement its address. */
+const char *probe_func(struct cg *g, const struct derived_probe *p)
+{
+	return p->function ? p->function
+			   : arena_printf(g->a, "%#llx", (unsigned long long)p->address);
+}
+
 static void handler(struct cg *g, struct derived_probe *p, int index)
 {
 	bool mark = p->kind == PK_PROCESS_MARK || p->kind == PK_KERNEL_MARK;
-	bool func = p->kind == PK_PROCESS_FUNCTION;
+	bool func = p->kind == PK_PROCESS_FUNCTION || p->kind == PK_KERNEL_FUNCTION;
 	const char *locks = "";
 	int nlocks = 0;
 
@@ -325,7 +333,7 @@ static void handler(struct cg *g, struct derived_probe *p, int index)
 			"static void stpm_probe_%d(void *probe_private, void *call_private, "
 			"const char *fmt, va_list *args)",
 			index);
-	else if (func) /* libmarkers' uprobes (stapmark/uprobe.h) */
+	else if (func) /* libmarkers' uprobes (stapmark/uprobe.h), the kernel's kprobes */
 		cg_line(g, "static void stpm_probe_%d(void *probe_private, void *uc)", index);
 	else
 		cg_line(g, "static void stpm_probe_%d(void)", index);
@@ -335,10 +343,14 @@ static void handler(struct cg *g, struct derived_probe *p, int index)
 
 	for (int i = 0; i < g->prog->globals.n; i++)
 		any_lock |= p->locks[i] != 0;
-	if (mark && !p->cond && !any_lock && lite_stmt(p->body)) {
+	if ((mark || func) && !entries && !p->cond && !any_lock && lite_stmt(p->body)) {
 		cg_line(g, "(void)probe_private;");
-		cg_line(g, "(void)call_private;");
-		cg_line(g, "(void)fmt;");
+		if (mark) {
+			cg_line(g, "(void)call_private;");
+			cg_line(g, "(void)fmt;");
+		} else {
+			cg_line(g, "(void)uc;");
+		}
 		cg_line(g, "if (__atomic_load_n(&stpm_r->state, __ATOMIC_RELAXED) != "
 			   "STP_SESSION_RUNNING)");
 		cg_line(g, "\treturn;");
@@ -366,7 +378,7 @@ static void handler(struct cg *g, struct derived_probe *p, int index)
 		unpack_args(g, p, p->maxarg, p->used_args);
 	if (func) {
 		cg_line(g, "c->uregs = uc;");
-		cg_line(g, "c->probe_func = %s;", cg_cstr(g->a, p->function));
+		cg_line(g, "c->probe_func = %s;", cg_cstr(g->a, probe_func(g, p)));
 	}
 	for (int i = 0; i < g->prog->globals.n; i++)
 		if (p->locks[i]) {
@@ -449,11 +461,11 @@ static int probe_list(struct cg *g, const char *name, enum probe_kind kind)
 }
 
 /* The marker probes, function probes and timers of the program. */
-static void probe_tables(struct cg *g, int *nmarks, int *nfuncs, int *ntimers)
+static void probe_tables(struct cg *g, int *nmarks, int *nfuncs, int *nkprobes, int *ntimers)
 {
 	const struct program *p = g->prog;
 
-	*nmarks = *nfuncs = *ntimers = 0;
+	*nmarks = *nfuncs = *nkprobes = *ntimers = 0;
 	for (int i = 0; i < p->probes.n; i++) {
 		const struct derived_probe *pr = p->probes.v[i];
 
@@ -487,6 +499,25 @@ static void probe_tables(struct cg *g, int *nmarks, int *nfuncs, int *ntimers)
 		}
 	}
 	if (*nfuncs)
+		cg_line(g, "};\n");
+	/* Kernel functions: the kernel's kprobes and kretprobes. */
+	for (int i = 0; i < p->probes.n; i++) {
+		const struct derived_probe *pr = p->probes.v[i];
+
+		if (pr->kind != PK_KERNEL_FUNCTION)
+			continue;
+		if (!(*nkprobes)++)
+			cg_line(g, "static const struct stp_prog_kprobe stpm_kprobes[] = {");
+		cg_line(g, "\t{%s, %s, %#llxULL, %d, %lld, %d, stpm_probe_%d, %s, %s, %s},",
+			pr->kmodule ? cg_cstr(g->a, pr->kmodule) : "0",
+			pr->function ? cg_cstr(g->a, pr->function) : "0",
+			(unsigned long long)(pr->absolute ? pr->address : 0), pr->is_return,
+			(long long)pr->maxactive, pr->optional, i,
+			pr->entries.n ? arena_printf(g->a, "stpm_probe_%d_entry", i) : "0",
+			pr->entries.n ? arena_printf(g->a, "sizeof(struct stpm_entry_%d)", i) : "0",
+			cg_cstr(g->a, pr->pp));
+	}
+	if (*nkprobes)
 		cg_line(g, "};\n");
 	for (int i = 0; i < p->probes.n; i++) {
 		const struct derived_probe *pr = p->probes.v[i];
@@ -529,13 +560,13 @@ static int unread_table(struct cg *g)
 /* The program descriptor (runtime/stp/program.h): what every host drives. */
 static void program_desc(struct cg *g)
 {
-	int nmarks, nfuncs, ntimers;
+	int nmarks, nfuncs, nkprobes, ntimers;
 	int nbegin = probe_list(g, "begin", PK_BEGIN);
 	int nend = probe_list(g, "end", PK_END);
 	int nerror = probe_list(g, "error", PK_ERROR);
 	int nunread = unread_table(g);
 
-	probe_tables(g, &nmarks, &nfuncs, &ntimers);
+	probe_tables(g, &nmarks, &nfuncs, &nkprobes, &ntimers);
 	if (g->prog->regexes.n) {
 		cg_line(g, "static struct stp_regex *const stpm_regexes[] = {");
 		for (int i = 0; i < g->prog->regexes.n; i++)
@@ -550,13 +581,14 @@ static void program_desc(struct cg *g)
 		"\t.region = &stpm_r,\n\t.globals = (void **)&stpm_g,\n"
 		"\t.create_globals = stpm_create_globals,\n\t.ncounters = %d,\n"
 		"\t.marks = %s,\n\t.nmarks = %d,\n\t.funcs = %s,\n\t.nfuncs = %d,\n"
+		"\t.kprobes = %s,\n\t.nkprobes = %d,\n"
 		"\t.timers = %s,\n\t.ntimers = %d,\n\t.begin = %s,\n\t.nbegin = %d,\n"
 		"\t.end = %s,\n\t.nend = %d,\n\t.error = %s,\n\t.nerror = %d,\n"
 		"\t.unread = %s,\n\t.nunread = %d,\n\t.regexes = %s,\n\t.nregexes = %d,\n};",
 		cg_cstr(g->a, g->s->module_name ? g->s->module_name : "stapmark"),
 		g->prog->ncounters, TABLE("marks", nmarks), TABLE("funcs", nfuncs),
-		TABLE("timers", ntimers), TABLE("begin", nbegin), TABLE("end", nend),
-		TABLE("error", nerror), TABLE("unread", nunread),
+		TABLE("kprobes", nkprobes), TABLE("timers", ntimers), TABLE("begin", nbegin),
+		TABLE("end", nend), TABLE("error", nerror), TABLE("unread", nunread),
 		TABLE("regexes", g->prog->regexes.n));
 #undef TABLE
 }

@@ -104,9 +104,16 @@ struct derived_probe {
 	struct marker_arg args[ELAB_MAX_MARKER_ARGS];
 	int nargs;
 	const char *function;
-	uint64_t address; /* function: symbol value */
+	uint64_t address; /* function: symbol value; kprobe.statement: the address */
 	uint64_t file_offset; /* process function: where a uprobe goes */
 	bool is_return;
+	/* PK_KERNEL_FUNCTION: the module ("ext4"; NULL: vmlinux), a return
+	 * probe's .maxactive(N) (0: the kernel's default), a statement at an
+	 * absolute address (function NULL), and whether the point was
+	 * optional (a probe the kernel refuses is then a warning). */
+	const char *kmodule;
+	int64_t maxactive;
+	bool absolute, optional;
 	expr_vec entries; /* pass 3: the @entry(...) of a .return probe, in order */
 	/* What the probe's code (with the functions it calls) uses (usage.c):
 	 * per global (program.globals order) the lock it takes -- 0 none, 1

@@ -200,26 +200,6 @@ static int scan_modules(struct arena *a, mark_vec *t, const char *dir, int depth
 	return n;
 }
 
-/* The Module.markers of this stapmark's own kernel modules for the
- * session's release: the build tree's (BUILD/bin/stapmark, BUILD/kernel,
- * when it built them for that release), else the installed one
- * (PREFIX/lib/stapmark/kernel/REL); NULL when neither is there. */
-static const char *own_module_markers(struct session *s)
-{
-	const char *exe = session_exe_dir(s), *rel, *installed;
-
-	if (!exe)
-		return NULL;
-	rel = session_read_line(
-		s->arena,
-		arena_printf(s->arena, "%s/../kernel/include/config/kernel.release", exe));
-	if (rel && !strcmp(rel, s->kernel_release))
-		return arena_printf(s->arena, "%s/../kernel/Module.markers", exe);
-	installed = arena_printf(s->arena, "%s/../lib/stapmark/kernel/%s/Module.markers", exe,
-				 s->kernel_release);
-	return access(installed, R_OK) == 0 ? installed : NULL;
-}
-
 const mark_vec *marker_table_kernel(struct session *s, const char **sources)
 {
 	struct arena *a = s->arena;
@@ -244,7 +224,7 @@ const mark_vec *marker_table_kernel(struct session *s, const char **sources)
 
 	if (read_module_markers(a, t, mm))
 		read = arena_printf(a, "%s %s", read, mm);
-	const char *own = own_module_markers(s);
+	const char *own = session_own_kernel_file(s, "Module.markers");
 
 	if (own && strcmp(own, mm) && read_module_markers(a, t, own))
 		read = arena_printf(a, "%s %s", read, own);

@@ -8,7 +8,7 @@
  *   process("PATH").mark("GLOB")[.format("GLOB")]   process.mark with -c
  *   process("PATH").function("GLOB")[.return]
  *   kernel.mark("GLOB")[.format("GLOB")]
- *   kernel.function("GLOB")[.return]
+ *   kernel.function, module().function, kprobe.*, kernel.trace: probes_kernel.c
  * Alias bodies wrap the user's: `=` puts the alias body before it, `+=`
  * after.  Each derived probe gets its own copy of the body, so that its
  * locals and context variables are its own.
@@ -22,26 +22,13 @@
 
 #include "elab_internal.h"
 #include "marker_table.h"
+#include "probes.h"
 #include "print.h"
 #include "symtab.h"
 
-/* Aliases may refer to aliases; a cycle stops here. */
-#define MAX_ALIAS_DEPTH 32
 /* Aliases may fan out; past this many probes from one declaration the
  * script is refused rather than expanded for ever. */
 #define MAX_DERIVED 10000
-
-struct deriving {
-	struct elab *e;
-	const struct decl *user; /* the probe declaration */
-	const char *written;
-	struct srcpos pos;
-	int found; /* derived probes made from the current user point */
-	int total; /* derived probes made from the declaration */
-	const struct decl *chain[MAX_ALIAS_DEPTH]; /* aliases being expanded */
-	int nchain;
-	bool failed; /* an expansion error: stop expanding this declaration */
-};
 
 const char *point_text(struct arena *a, const struct probe_point *pt)
 {
@@ -59,18 +46,18 @@ const char *point_text(struct arena *a, const struct probe_point *pt)
 	return s;
 }
 
-static const char *comp_string(struct elab *e, const struct probe_comp *c)
+const char *comp_string(struct elab *e, const struct probe_comp *c)
 {
 	return c->arg && c->arg->kind == EX_STRING ? string_value(e->a, c->arg->str) : NULL;
 }
 
-static bool comp_is(const struct probe_comp *c, const char *name)
+bool comp_is(const struct probe_comp *c, const char *name)
 {
 	return !strcmp(c->name, name);
 }
 
 /* A C-string literal for a derived probe's canonical point. */
-static const char *quoted(struct arena *a, const char *s)
+const char *quoted(struct arena *a, const char *s)
 {
 	char *out = arena_alloc(a, strlen(s) * 4 + 3), *o = out;
 
@@ -104,8 +91,8 @@ static struct expr *and_cond(struct arena *a, struct expr *x, struct expr *y)
 	return b;
 }
 
-static struct derived_probe *new_probe(struct deriving *dv, enum probe_kind kind, const char *pp,
-				       struct stmt *body, struct expr *cond)
+struct derived_probe *new_probe(struct deriving *dv, enum probe_kind kind, const char *pp,
+				struct stmt *body, struct expr *cond)
 {
 	struct derived_probe *p = arena_alloc(dv->e->a, sizeof(*p));
 
@@ -125,7 +112,7 @@ static struct derived_probe *new_probe(struct deriving *dv, enum probe_kind kind
 	return p;
 }
 
-static bool number_arg(const struct probe_comp *c, int64_t *v)
+bool number_arg(const struct probe_comp *c, int64_t *v)
 {
 	if (!c->arg || c->arg->kind != EX_NUMBER)
 		return false;
@@ -227,7 +214,7 @@ static bool derive_simple(struct deriving *dv, const struct probe_point *pt, str
 }
 
 /* Fill a marker probe's arguments from its format. */
-static bool marker_args(struct derived_probe *p, struct srcpos pos)
+bool marker_args(struct derived_probe *p, struct srcpos pos)
 {
 	struct marker_format_iter it;
 	struct marker_arg arg;
@@ -248,7 +235,7 @@ static bool marker_args(struct derived_probe *p, struct srcpos pos)
 	return r == 0;
 }
 
-static void suggest(struct arena *a, const mark_vec *t, const char *name, const char **text)
+void suggest(struct arena *a, const mark_vec *t, const char *name, const char **text)
 {
 	const char *near[3];
 	int n = marker_suggest(t, name, near, 3);
@@ -310,7 +297,7 @@ static void derive_marks(struct deriving *dv, const struct probe_point *pt, cons
 
 static void derive_functions(struct deriving *dv, const struct probe_point *pt,
 			     const funcsym_vec *syms, const char *path, const char *prefix,
-			     enum probe_kind kind, struct stmt *body, struct expr *cond)
+			     struct stmt *body, struct expr *cond)
 {
 	struct elab *e = dv->e;
 	const struct probe_comp *fc = &pt->comps.v[1];
@@ -330,7 +317,7 @@ static void derive_functions(struct deriving *dv, const struct probe_point *pt,
 		if (dup)
 			continue;
 		struct derived_probe *p =
-			new_probe(dv, kind,
+			new_probe(dv, PK_PROCESS_FUNCTION,
 				  arena_printf(e->a, "%s.function(%s)%s", prefix,
 					       quoted(e->a, f->name), ret ? ".return" : ""),
 				  body, cond);
@@ -343,7 +330,7 @@ static void derive_functions(struct deriving *dv, const struct probe_point *pt,
 	}
 	if (dv->found == before && !pt->optional)
 		diag_error(fc->arg->pos, "semantic error", "no function matches \"%s\" in %s", glob,
-			   path ? path : "the kernel symbol table");
+			   path);
 }
 
 /* process(...) and kernel points; false when pt is neither. */
@@ -359,7 +346,8 @@ static bool derive_target(struct deriving *dv, const struct probe_point *pt, str
 		return false;
 	bool mark = comp_is(&c[1], "mark"), function = comp_is(&c[1], "function");
 
-	if (!mark && !function)
+	/* kernel.function: probes_kernel.c */
+	if (!mark && !(function && process))
 		return false;
 	if (kernel && c->arg)
 		return false;
@@ -442,15 +430,13 @@ static bool derive_target(struct deriving *dv, const struct probe_point *pt, str
 			     body, cond);
 		return true;
 	}
-	const funcsym_vec *syms =
-		process ? symtab_process(e->s, path, &err) : symtab_kernel(e->s, &err);
+	const funcsym_vec *syms = symtab_process(e->s, path, &err);
 
 	if (!syms) {
 		diag_error(c->pos, "semantic error", "%s", err);
 		return true;
 	}
-	derive_functions(dv, pt, syms, path, prefix,
-			 process ? PK_PROCESS_FUNCTION : PK_KERNEL_FUNCTION, body, cond);
+	derive_functions(dv, pt, syms, path, prefix, body, cond);
 	return true;
 }
 
@@ -546,8 +532,8 @@ static int derive_aliases(struct deriving *dv, const struct probe_point *pt, str
 /* Names a probe point could have started with, for "did you mean". */
 static const char *point_hint(struct elab *e, const struct probe_point *pt)
 {
-	static const char *const builtin[] = {"begin", "end",	  "error", "never",
-					      "timer", "process", "kernel"};
+	static const char *const builtin[] = {"begin",	 "end",	   "error",  "never", "timer",
+					      "process", "kernel", "kprobe", "module"};
 	mark_vec names = {0};
 
 	for (size_t i = 0; i < sizeof(builtin) / sizeof(builtin[0]); i++)
@@ -574,7 +560,8 @@ static void derive_point(struct deriving *dv, const struct probe_point *pt, stru
 		return;
 	if (derive_aliases(dv, pt, body, cond, depth))
 		return;
-	if (derive_simple(dv, pt, body, cond) || derive_target(dv, pt, body, cond))
+	if (derive_simple(dv, pt, body, cond) || derive_target(dv, pt, body, cond) ||
+	    derive_kernel_function(dv, pt, body, cond) || derive_kernel_trace(dv, pt, body, cond))
 		return;
 	/* An optional point that matches nothing is dropped quietly. */
 	if (!pt->optional)

@@ -68,6 +68,23 @@ const char *session_exe_dir(struct session *s)
 	return arena_strndup(s->arena, dir, strlen(dir));
 }
 
+const char *session_own_kernel_file(struct session *s, const char *name)
+{
+	const char *exe = session_exe_dir(s), *rel, *path;
+
+	if (!exe)
+		return NULL;
+	rel = session_read_line(
+		s->arena,
+		arena_printf(s->arena, "%s/../kernel/include/config/kernel.release", exe));
+	if (rel && !strcmp(rel, s->kernel_release))
+		path = arena_printf(s->arena, "%s/../kernel/%s", exe, name);
+	else
+		path = arena_printf(s->arena, "%s/../lib/stapmark/kernel/%s/%s", exe,
+				    s->kernel_release, name);
+	return access(path, R_OK) == 0 ? path : NULL;
+}
+
 /* A value of the source tree's config.mk ("NAME = value"), when stapmark
  * runs from a build tree (SRC/BUILD/bin/stapmark). */
 static const char *config_mk_value(struct session *s, const char *name)

@@ -52,7 +52,7 @@ struct session {
 	/* Tables read during pass 2, kept for the session (marker_table.c,
 	 * symtab.c); they live in the arena like everything else. */
 	void *process_marks, *kernel_marks;
-	void *process_syms, *kernel_syms;
+	void *process_syms, *kernel_syms, *kernel_modules;
 
 	/* Kernel config, read on first use of a CONFIG_ condition. */
 	bool config_loaded;
@@ -68,6 +68,12 @@ const char *session_read_line(struct arena *a, const char *path);
 /* The directory of the stapmark executable (BUILD/bin, PREFIX/bin); NULL
  * when /proc/self/exe cannot be read. */
 const char *session_exe_dir(struct session *s);
+/* A file of this stapmark's own kernel data for the session's release
+ * (Module.markers, System.map, kprobes.blacklist): the build tree's
+ * (BUILD/bin/stapmark: BUILD/kernel/NAME, when it was made for that
+ * release), else the installed one (PREFIX/lib/stapmark/kernel/REL/NAME);
+ * NULL when neither is there. */
+const char *session_own_kernel_file(struct session *s, const char *name);
 /* The kernel release of the bundled qemu guest (config.mk's GUEST_KREL,
  * else the build tree's kernel/include/config/kernel.release), or NULL. */
 const char *session_guest_release(struct session *s);

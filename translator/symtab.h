@@ -17,6 +17,10 @@ struct func_sym {
 	/* ELF files: where the function's first byte is in the file (what a
 	 * uprobe takes); 0 when no loadable segment holds it. */
 	uint64_t offset;
+	/* Kernel functions the kernel refuses to probe (NOKPROBE_SYMBOL,
+	 * entry and noinstr text): why, as the kernel's blacklist names the
+	 * range; NULL when probing is allowed or not known to be refused. */
+	const char *nokprobe;
 };
 
 typedef VEC(struct func_sym) funcsym_vec;
@@ -25,8 +29,17 @@ typedef VEC(struct func_sym) funcsym_vec;
  * path.  NULL with *err set when the file cannot be read. */
 const funcsym_vec *symtab_process(struct session *s, const char *path, const char **err);
 
-/* Kernel text symbols: System.map of the build tree, else /proc/kallsyms
- * when the session targets the running kernel.  NULL with *err when
- * neither is there. */
-const funcsym_vec *symtab_kernel(struct session *s, const char **err);
+/*
+ * Kernel text symbols of vmlinux, from the first of: the build tree's
+ * System.map, /boot/System.map-REL (Debian's is a stub, skipped), the one
+ * guest/kernel-symbols read off the guest (session_own_kernel_file), a
+ * vmlinux (/usr/lib/debug/boot/vmlinux-REL of linux-image-REL-dbg, or the
+ * build tree's), /proc/kallsyms when the session targets the running
+ * kernel.  Each symbol's nokprobe is set from the kprobe blacklist read
+ * with the same map, else from the map's own NOKPROBE_SYMBOL records and
+ * text sections.  *from names the table read; NULL with *err when there
+ * is none.
+ */
+const funcsym_vec *symtab_kernel(struct session *s, const char **from, const char **err);
+
 #endif

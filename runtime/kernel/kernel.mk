@@ -26,11 +26,17 @@ $(KMOD_KO): $(KMOD_SRCS) $(KMOD_HDRS) runtime/kernel/Kbuild config.mk
 
 .PHONY: kernel-modules
 ifeq ($(KMOD_SKIP),)
-kernel-modules: $(KMOD_KO)
+kernel-modules: $(KMOD_KO) $(B)/kernel/System.map
 else
 kernel-modules:
 	@echo "kernel modules skipped: $(KMOD_SKIP)"
 endif
+
+# The guest kernel's symbols and kprobe blacklist, which pass 2 resolves
+# kernel.function/kprobe.function against (guest/kernel-symbols says why
+# Debian's own System.map is not enough).
+$(B)/kernel/System.map: guest/kernel-symbols config.mk
+	@guest/kernel-symbols $(B)
 
 ALL_TARGETS += kernel-modules
 CHECK_PREREQS += kernel-modules

@@ -28,7 +28,7 @@
 
 #include "stp_host.h"
 
-#define STP_PROGRAM_ABI 1
+#define STP_PROGRAM_ABI 2
 
 struct stp_region;
 struct stp_context;
@@ -54,6 +54,24 @@ struct stp_prog_func {
 	int ret;
 	stp_func_fn *fn;
 	const char *function;
+};
+
+/* probe kernel.function("f")[.return], kprobe.*: the kernel's kprobes and
+ * kretprobes, by name (the kernel resolves module:symbol when it
+ * registers), or at an absolute address.  A return probe's entry_fn, when
+ * set, runs at the function's entry with entry_size bytes of per-call
+ * storage that its return then finds (@entry values; entry.h). */
+struct stp_prog_kprobe {
+	const char *module; /* NULL: vmlinux */
+	const char *symbol; /* NULL: at addr */
+	uint64_t addr;
+	int ret;
+	int maxactive; /* 0: the kernel's default */
+	int optional; /* a probe the kernel refuses is a warning, not an error */
+	stp_func_fn *fn;
+	stp_func_fn *entry_fn;
+	uint32_t entry_size;
+	const char *pp;
 };
 
 /* timer.s(N) and friends: every period_ns (+ a random 0..randomize_ns), or
@@ -96,6 +114,8 @@ struct stp_program {
 	int nmarks;
 	const struct stp_prog_func *funcs;
 	int nfuncs;
+	const struct stp_prog_kprobe *kprobes;
+	int nkprobes;
 	const struct stp_prog_timer *timers;
 	int ntimers;
 	/* By priority, then declaration order. */

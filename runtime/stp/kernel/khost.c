@@ -342,39 +342,6 @@ void stp_host_execname(char *buf, size_t size)
 	buf[i] = '\0';
 }
 
-/* ---- function probes in the kernel are a later issue: no registers, no
- * @entry frames ---- */
-
-struct stp_entry_stack *stp_host_entry_stack(int id, size_t frame_size)
-{
-	return NULL;
-}
-
-int stp_host_uregs_get(const void *uregs, const char *name, int64_t *out)
-{
-	return 0;
-}
-
-int stp_host_uregs_arg(const void *uregs, int n, int64_t *out)
-{
-	return 0;
-}
-
-int64_t stp_host_uregs_return(const void *uregs)
-{
-	return 0;
-}
-
-int64_t stp_host_uregs_pc(const void *uregs)
-{
-	return 0;
-}
-
-int64_t stp_host_uregs_sp(const void *uregs)
-{
-	return 0;
-}
-
 /* ---- fault-safe reads (page faults disabled: any context, no sleeping) ---- */
 
 /*

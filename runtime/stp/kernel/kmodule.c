@@ -35,6 +35,7 @@ static void *kregion_base;
 static void kstp_free_all(void)
 {
 	kstp_timers_exit();
+	kstp_kprobes_exit();
 	if (kstp_region)
 		kstp_regex_free_all(&stp_script_program);
 	kstp_region = NULL;
@@ -96,6 +97,9 @@ static int __init kstp_init(void)
 	}
 	kstp_region = *p->region;
 	rc = kstp_timers_init(p);
+	if (rc)
+		goto fail;
+	rc = kstp_kprobes_init(p);
 	if (rc)
 		goto fail;
 	rc = kstp_proc_init(name);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * /proc/stapmark/NAME/{control,output} (stp_kernel_abi.h) and the session
- * they drive: start (begin probes, marker probes, timers), stop (detach,
+ * they drive: start (begin probes, marker probes, kprobes, timers), stop (detach,
  * error and end probes), the writer's claim, and the orphan clean-up when
  * the writer goes away before the session is STOPPED.
  *
@@ -25,7 +25,7 @@ extern struct proc_dir_entry *stapmark_proc_dir;
 static DEFINE_MUTEX(kctl_mutex);
 /* Under kctl_mutex: */
 static pid_t kwriter; /* the claiming task's tgid, 0: none */
-static bool kstarted, kmarks_on, ktimers_on, korphaned;
+static bool kstarted, kmarks_on, kkprobes_on, ktimers_on, korphaned;
 
 static struct proc_dir_entry *kdir;
 
@@ -42,6 +42,9 @@ static void detach_all(void)
 	if (ktimers_on)
 		kstp_timers_stop();
 	ktimers_on = false;
+	if (kkprobes_on)
+		kstp_kprobes_stop();
+	kkprobes_on = false;
 	if (kmarks_on)
 		stp_program_detach_marks(prog(), 1);
 	kmarks_on = false;
@@ -88,6 +91,13 @@ static int session_start(void)
 		return rc;
 	}
 	kmarks_on = true;
+	rc = kstp_kprobes_start();
+	if (rc) {
+		/* kkprobes.c logged which probe and why. */
+		stp_program_request_stop(prog());
+		return rc;
+	}
+	kkprobes_on = true;
 	kstp_timers_start();
 	ktimers_on = true;
 	return 0;
@@ -219,7 +229,7 @@ int kstp_proc_init(const char *name)
 		return -ENOMEM;
 	}
 	if (!proc_create(STP_KCONTROL, 0600, kdir, &control_ops) ||
-	    !proc_create(STP_KOUTPUT, 0600, kdir, &output_ops)) {
+	    !proc_create(STP_KOUTPUT, 0600, kdir, &output_ops) || kstp_kprobes_proc(kdir)) {
 		pr_err("%s: cannot create the files of %s/%s\n", name, STP_KPROC_DIR, name);
 		proc_remove(kdir);
 		kdir = NULL;

@@ -81,6 +81,17 @@ void kstp_timers_start(void);
 void kstp_timers_stop(void);
 void kstp_timers_exit(void);
 
+/* kkprobes.c: the program's kernel function probes as kprobes/kretprobes.
+ * start: 0, or the first error of a probe that is not optional (nothing
+ * stays registered then). */
+int kstp_kprobes_init(const struct stp_program *p);
+int kstp_kprobes_start(void);
+void kstp_kprobes_stop(void);
+void kstp_kprobes_exit(void);
+/* /proc/stapmark/NAME/kprobes, when the program has kernel probes. */
+struct proc_dir_entry;
+int kstp_kprobes_proc(struct proc_dir_entry *dir);
+
 /* kproc.c: /proc/stapmark/NAME/{control,output} and the session. */
 int kstp_proc_init(const char *name);
 void kstp_proc_exit(void);

@@ -49,6 +49,9 @@
 #define STP_KPROC_DIR "/proc/stapmark"
 #define STP_KCONTROL "control"
 #define STP_KOUTPUT "output"
+/* Kernel function probes and where each is: "PP<TAB>on ftrace|optimized|int3
+ * |pending|failed ERR|off<TAB>missed N" per line (only with such probes). */
+#define STP_KKPROBES "kprobes"
 
 /* One output record, followed by len bytes (no NUL, no padding). */
 struct stp_krec {
