@@ -8,13 +8,13 @@
  *   floor     marker_example_nop(): the same function without its marker
  *   dormant   marker_example_event() with no probe on subsystem_event
  *   armed1    ... with one probe attached and armed
- *   armed4    ... with four probes
+ *   armed1, armed2, armed4, armed8  ... with that many probes
  *   kprobe    ... with the kprobe of kprobe_on (marker dormant)
  *
  * Control, one command per write to /proc/stapmark-bench; a read returns
  * the last command's result line:
  *
- *   floor|dormant|armed1|armed4|kprobe  time the case:
+ *   floor|dormant|armedN|kprobe  time the case:
  *                          "CASE LOOPS ROUNDS MEDIAN_PS MIN_PS MAX_PS"
  *   external               marker_example_event() with whatever someone
  *                          else attached to subsystem_event (a stapmark
@@ -55,7 +55,7 @@ MODULE_AUTHOR("stapmark");
 MODULE_DESCRIPTION("Kernel dispatch benchmark: markers, kprobes and tracepoint bridges");
 
 #define NROUNDS 11
-#define NPROBES 4
+#define NPROBES 8
 #define ROUND_NS (20 * NSEC_PER_MSEC)
 #define MAX_LOOPS (1UL << 26)
 
@@ -74,7 +74,6 @@ static atomic_long_t kprobe_hits;
 static atomic_long_t sys_enter_hits;
 /* Where probes leave the arguments they read, so the reads are not dead. */
 static unsigned long sink;
-
 
 /* Same work in the marker probe and the kprobe handler: read both
  * arguments and count the hit. */
@@ -332,8 +331,12 @@ static int run_command(const char *cmd)
 	}
 	if (!strcmp(cmd, "armed1"))
 		return run_armed("armed1", 1);
+	if (!strcmp(cmd, "armed2"))
+		return run_armed("armed2", 2);
 	if (!strcmp(cmd, "armed4"))
-		return run_armed("armed4", NPROBES);
+		return run_armed("armed4", 4);
+	if (!strcmp(cmd, "armed8"))
+		return run_armed("armed8", NPROBES);
 	if (!strcmp(cmd, "kprobe"))
 		return run_kprobe();
 	if (!strcmp(cmd, "kprobe_on trap"))
