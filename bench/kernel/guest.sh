@@ -165,17 +165,23 @@ start_bpftrace_tracepoint() {
 		'BEGIN { printf("ready\n") } tracepoint:raw_syscalls:sys_enter /args->id == 110/ { @n = count(); }'
 }
 
+# timed_external CASE OUT: with CASE's stapmark script running, time the
+# calls (bench-kmod's "external") and stop it; sets line and calls.
+timed_external() {
+	stapmark_start "$1" "$2"
+	line=$(cmd external "$1") || {
+		kill -INT $tool_pid
+		exit 1
+	}
+	tool_stop "$1" "$2"
+	calls=${line##* }
+}
+
 # The printf case: every event a line in the -o file, or a counted drop
 # ("WARNING: N events dropped" at exit); lines + drops must be the calls.
 script_printf() {
 	local c=script_printf out=$B/bench/kernel-script_printf.out line calls lines drops
-	stapmark_start "$c" "$out"
-	line=$(cmd external "$c") || {
-		kill -INT $tool_pid
-		exit 1
-	}
-	tool_stop "$c" "$out"
-	calls=${line##* }
+	timed_external "$c" "$out"
 	lines=$(grep -c '^[0-9-]* bench string$' "$out")
 	drops=$(sed -n 's/^WARNING: \([0-9]*\) events dropped$/\1/p' "$out.err")
 	check_count "$c" "$((lines + ${drops:-0}))" "$calls"
@@ -228,20 +234,17 @@ script_kprobe_stmt() {
 	echo "$l2"
 }
 
-# The map scaling cases: their count must be the calls, their keys
-# min(KEYS, calls).
+# The map scaling cases: their count must be the calls (always more than
+# KEYS), and the highest key must be in the map.
 script_keys() {
 	local k=$1 c=script_keys$1 out=$B/bench/kernel-script_keys$1.out line calls keys
-	stapmark_start "$c" "$out"
-	line=$(cmd external "$c") || {
-		kill -INT $tool_pid
-		exit 1
-	}
-	tool_stop "$c" "$out"
-	calls=${line##* }
+	timed_external "$c" "$out"
 	check_count "$c" "$(tool_count "$out")" "$calls"
 	keys=$(sed -n 's/^n [0-9]* keys \([0-9]*\)$/\1/p' "$out")
-	[ "$keys" = "$((k < calls ? k : calls))" ] || die "$c: $keys keys, not $k"
+	if [ "$keys" != "$k" ]; then # the map kept fewer keys: no figure, the reason
+		echo "failed $c key $((k - 1)) is not in the map after $calls events (it kept fewer than $k keys, and said nothing)"
+		return 0
+	fi
 	echo "$line"
 }
 

@@ -70,7 +70,7 @@ END {
 		"script_kprobe_ftrace;ours: kprobe.function { n++ } (ftrace);dormant|" \
 		"script_kprobe_int3;ours: kprobe.statement { n++ } (int3);dormant|" \
 		"script_kprobe_opt;ours: kprobe.statement { n++ } (optimized);dormant|" \
-		"stap_kprobe;stap 4.8: kprobe.function { n++ };dormant|" \
+		"stap_kprobe;stap 4.8: module().function { n++ };dormant|" \
 		"bpf_kprobe;bpftrace: kprobe: @n = count();dormant|" \
 		"script_sys;ours: kernel.mark(sys_enter) bridge { n++ };sys_dormant|" \
 		"stap_trace;stap 4.8: kernel.trace(sys_enter) { n++ };sys_dormant|" \
