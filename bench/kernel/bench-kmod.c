@@ -5,16 +5,16 @@
  * marker_example_event(), the function holding the subsystem_event marker,
  * so the marker cases and the kprobe cases measure one code path:
  *
- *   floor     an empty noinline call of this module (the loop and the call)
+ *   floor     marker_example_nop(): the same function without its marker
  *   dormant   marker_example_event() with no probe on subsystem_event
  *   armed1    ... with one probe attached and armed
- *   armed4    ... with four probes
+ *   armed1, armed2, armed4, armed8  ... with that many probes
  *   kprobe    ... with the kprobe of kprobe_on (marker dormant)
  *
  * Control, one command per write to /proc/stapmark-bench; a read returns
  * the last command's result line:
  *
- *   floor|dormant|armed1|armed4|kprobe  time the case:
+ *   floor|dormant|armedN|kprobe  time the case:
  *                          "CASE LOOPS ROUNDS MEDIAN_PS MIN_PS MAX_PS"
  *   external               marker_example_event() with whatever someone
  *                          else attached to subsystem_event (a stapmark
@@ -55,12 +55,14 @@ MODULE_AUTHOR("stapmark");
 MODULE_DESCRIPTION("Kernel dispatch benchmark: markers, kprobes and tracepoint bridges");
 
 #define NROUNDS 11
-#define NPROBES 4
+#define NPROBES 8
 #define ROUND_NS (20 * NSEC_PER_MSEC)
 #define MAX_LOOPS (1UL << 26)
 
-/* marker-example.ko: the function whose marker and kprobe we compare. */
+/* marker-example.ko: the function whose marker and kprobe we compare, and
+ * the same function without the marker (the floor). */
 void marker_example_event(int value, const char *str);
+void marker_example_nop(int value, const char *str);
 
 static const char *const event_format = "integer %d string %s";
 static const char *const sys_enter_format = "id %ld a1 %lx a2 %lx a3 %lx a4 %lx a5 %lx a6 %lx";
@@ -72,13 +74,6 @@ static atomic_long_t kprobe_hits;
 static atomic_long_t sys_enter_hits;
 /* Where probes leave the arguments they read, so the reads are not dead. */
 static unsigned long sink;
-
-/* The floor: what the loop and one call cost without any marker (noipa:
- * the same argument passing as marker_example_event(), no constprop). */
-static noinline __attribute__((__noipa__)) void bench_empty(int value, const char *str)
-{
-	barrier(); /* a call GCC may not drop as pure */
-}
 
 /* Same work in the marker probe and the kprobe handler: read both
  * arguments and count the hit. */
@@ -123,7 +118,7 @@ static u64 time_round(enum bench_case c, unsigned long loops)
 
 	if (c == CASE_FLOOR)
 		for (i = 0; i < loops; i++)
-			bench_empty((int)i, str);
+			marker_example_nop((int)i, str);
 	else
 		for (i = 0; i < loops; i++)
 			marker_example_event((int)i, str);
@@ -336,8 +331,12 @@ static int run_command(const char *cmd)
 	}
 	if (!strcmp(cmd, "armed1"))
 		return run_armed("armed1", 1);
+	if (!strcmp(cmd, "armed2"))
+		return run_armed("armed2", 2);
 	if (!strcmp(cmd, "armed4"))
-		return run_armed("armed4", NPROBES);
+		return run_armed("armed4", 4);
+	if (!strcmp(cmd, "armed8"))
+		return run_armed("armed8", NPROBES);
 	if (!strcmp(cmd, "kprobe"))
 		return run_kprobe();
 	if (!strcmp(cmd, "kprobe_on trap"))

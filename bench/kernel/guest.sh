@@ -52,28 +52,230 @@ insmod "$B/bench/kernel/bench-kmod.ko" || die "cannot load bench-kmod.ko"
 [ -r "$kplist" ] || die "no $kplist (debugfs)"
 [ -w "$kpopt" ] || die "no $kpopt (CONFIG_OPTPROBES)"
 
-# A stapmark script on the marker (bench/kernel/count.stp, built on the host
-# by run): bench-kmod times the calls while it runs, and its count must be
-# the number of calls.
-script_case() {
-	local name=stap_bench_count out=$B/bench/kernel-script.out line calls n sp
-	"$B/bin/stapmark" --run-module "$STAPMARK_BENCH_SCRIPT_KO" -o "$out" 2>"$out.err" &
-	sp=$!
-	for _ in $(seq 300); do
-		grep -q '^state 1 ' "/proc/stapmark/$name/control" 2>/dev/null && break
+# The script cases' modules, built on the host by run (pass 4 in the guest
+# would take minutes under TCG): "CASE PATH" lines.  A case whose module is
+# missing is left out, and run says why.
+modules=$B/bench/kernel/modules.list
+module_of() { awk -v c="$1" '$1 == c { print $2 }' "$modules" 2>/dev/null; }
+
+# tool_start NAME OUT CMD...: start a tracing tool in the background and
+# wait until its begin probe printed "ready" to OUT (bpftrace, staprun and
+# stapmark alike).  Sets tool_pid.
+tool_start() {
+	local name=$1 out=$2
+	shift 2
+	"$@" >"$out" 2>"$out.err" </dev/null &
+	tool_pid=$!
+	for _ in $(seq 1800); do
+		grep -q '^ready' "$out" 2>/dev/null && return 0
+		kill -0 $tool_pid 2>/dev/null || die "$name exited before it was ready: $(tail -3 "$out.err")"
 		sleep 0.1
 	done
-	if ! line=$(cmd external script_count); then
-		kill -INT $sp
-		wait $sp
+	kill -INT $tool_pid
+	die "$name not ready after 180 s: $(tail -3 "$out.err")"
+}
+
+tool_stop() {
+	kill -INT $tool_pid
+	wait $tool_pid || die "$1 failed: $(tail -3 "$2.err")"
+}
+
+# tool_count OUT: the count a tool printed at its end ("n N", bpftrace "@n: N").
+tool_count() {
+	sed -n -e 's/^n \([0-9]*\).*/\1/p' -e 's/^@n: \([0-9]*\)$/\1/p' "$1" | tail -1
+}
+
+# check_count CASE GOT WANT: a case measures nothing unless its probe saw
+# every event.
+check_count() {
+	[ -n "$2" ] && [ "$2" = "$3" ] || die "$1: the probe counted ${2:-nothing} of $3 events"
+}
+
+# A stapmark script module, started with stapmark --run-module.
+stapmark_start() { # CASE OUT [stapmark options]
+	local c=$1 out=$2 ko
+	shift 2
+	ko=$(module_of "$c")
+	tool_start "$c" "$out" "$B/bin/stapmark" --run-module "$ko" "$@" -o "$out"
+}
+
+# run_external CASE START...: a tool on marker_example_event (started by
+# START, which takes CASE and the output file), timed by bench-kmod.ko
+# ("external"); its count must be the number of calls.  Prints the case line.
+run_external() {
+	local c=$1 out=$B/bench/kernel-$1.out line calls n
+	shift
+	"$@" "$c" "$out"
+	line=$(cmd external "$c") || {
+		kill -INT $tool_pid
 		exit 1
+	}
+	# Which mechanism the kernel chose for a kprobe (FTRACE at the entry).
+	if grep -q marker_example_event "$kplist"; then
+		echo "kprobe_state $c $(kprobe_state)"
 	fi
-	kill -INT $sp
-	wait $sp || die "the script failed: $(cat "$out.err")"
+	tool_stop "$c" "$out"
 	calls=${line##* }
-	n=$(sed -n 's/^n //p' "$out")
-	[ "$n" = "$calls" ] || die "the script counted $n of $calls events"
+	n=$(tool_count "$out")
+	peer_check "$c" "$n" "$calls" || return 0
 	echo "$line"
+}
+
+# peer_check CASE GOT WANT: ours must count every event (else the benchmark
+# fails); a peer that does not is reported as failed, with its counts.
+peer_check() {
+	case $1 in
+	stap_* | bpf_*)
+		if [ "$2" != "$3" ]; then
+			echo "failed $1 its probe counted ${2:-nothing} of $3 events ($(tail -1 "$B/bench/kernel-$1.out.err"))"
+			return 1
+		fi
+		;;
+	*) check_count "$1" "$2" "$3" ;;
+	esac
+}
+
+# run_syscall CASE START...: the same on the getppid() loop; the tool counts
+# getppid entries on sys_enter.
+run_syscall() {
+	local c=$1 out=$B/bench/kernel-$1.out line calls n
+	shift
+	"$@" "$c" "$out"
+	line=$(syscall_loop "$c") || {
+		kill -INT $tool_pid
+		exit 1
+	}
+	tool_stop "$c" "$out"
+	calls=${line##* }
+	n=$(tool_count "$out")
+	peer_check "$c" "$n" "$calls" || return 0
+	echo "$line"
+}
+
+start_stapmark() { stapmark_start "$1" "$2"; }
+start_staprun() { # SystemTap 4.8's own runtime; optimized kprobes stay on
+	tool_start "$1" "$2" env STAP_PR13193_OVERRIDE=1 staprun "$(module_of "$1")"
+}
+start_bpftrace_kprobe() {
+	tool_start "$1" "$2" bpftrace -B line -e \
+		'BEGIN { printf("ready\n") } kprobe:marker_example_event { @n = count(); }'
+}
+start_bpftrace_tracepoint() {
+	tool_start "$1" "$2" bpftrace -B line -e \
+		'BEGIN { printf("ready\n") } tracepoint:raw_syscalls:sys_enter /args->id == 110/ { @n = count(); }'
+}
+
+# timed_external CASE OUT: with CASE's stapmark script running, time the
+# calls (bench-kmod's "external") and stop it; sets line and calls.
+timed_external() {
+	stapmark_start "$1" "$2"
+	line=$(cmd external "$1") || {
+		kill -INT $tool_pid
+		exit 1
+	}
+	tool_stop "$1" "$2"
+	calls=${line##* }
+}
+
+# The printf case: every event a line in the -o file, or a counted drop
+# ("WARNING: N events dropped" at exit); lines + drops must be the calls.
+script_printf() {
+	local c=script_printf out=$B/bench/kernel-script_printf.out line calls lines drops
+	timed_external "$c" "$out"
+	lines=$(grep -c '^[0-9-]* bench string$' "$out")
+	drops=$(sed -n 's/^WARNING: \([0-9]*\) events dropped$/\1/p' "$out.err")
+	check_count "$c" "$((lines + ${drops:-0}))" "$calls"
+	echo "$line"
+	echo "printf_drops ${drops:-0} $calls"
+}
+
+# The statement probe's module: its address is known only here (modules
+# load at a random address each boot), so the host builds it (run watches
+# for the request while the guest runs: the build directory is shared).
+stmt_ko=
+stmt_module() {
+	local addr req=$B/bench/kernel/stmt.request resp=$B/bench/kernel/stmt.response
+	addr=0x$(awk '$3 == "marker_example_event" { print $1; exit }' /proc/kallsyms)
+	addr=$(printf '0x%x' $((addr + 5))) # past the ftrace call: the store
+	rm -f "$resp"
+	echo "$addr" >"$req.tmp" && mv "$req.tmp" "$req"
+	for _ in $(seq 1200); do
+		if [ -s "$resp" ] && [ "$(cut -d' ' -f1 "$resp")" = "$addr" ]; then
+			cut -d' ' -f2 "$resp"
+			return 0
+		fi
+		sleep 0.1
+	done
+	die "the host did not build the statement probe for $addr within 120 s"
+}
+
+# Our kprobe past the ftrace call (kprobe.statement(ADDR).absolute, built on
+# the host for the address the probe boot saw): int3 while the optimizer is
+# off, then, in the same run, the optimized jump.
+script_kprobe_stmt() {
+	local out=$B/bench/kernel-script_kprobe_int3.out l1 l2 n
+	[ -n "$stmt_ko" ] || stmt_ko=$(stmt_module) || exit 1
+	echo 0 >"$kpopt"
+	tool_start script_kprobe_int3 "$out" "$B/bin/stapmark" --run-module "$stmt_ko" -o "$out"
+	[ "$(kprobe_state)" = trap ] || die "our statement kprobe is not a trap: $(grep marker_example_event "$kplist")"
+	l1=$(cmd external script_kprobe_int3) || exit 1
+	[ "$(kprobe_state)" = trap ] || die "our kprobe was optimized during the int3 case"
+	echo 1 >"$kpopt"
+	for _ in $(seq 600); do
+		[ "$(kprobe_state)" = OPTIMIZED ] && break
+		sleep 0.1
+	done
+	[ "$(kprobe_state)" = OPTIMIZED ] || die "our kprobe not optimized after 60 s"
+	l2=$(cmd external script_kprobe_opt) || exit 1
+	tool_stop script_kprobe_int3 "$out"
+	n=$(tool_count "$out")
+	check_count script_kprobe "$n" "$((${l1##* } + ${l2##* }))"
+	echo "$l1"
+	echo "$l2"
+}
+
+# The map scaling cases: their count must be the calls (always more than
+# KEYS), and the highest key must be in the map.
+script_keys() {
+	local k=$1 c=script_keys$1 out=$B/bench/kernel-script_keys$1.out line calls keys
+	timed_external "$c" "$out"
+	check_count "$c" "$(tool_count "$out")" "$calls"
+	keys=$(sed -n 's/^n [0-9]* keys \([0-9]*\)$/\1/p' "$out")
+	if [ "$keys" != "$k" ]; then # the map kept fewer keys: no figure, the reason
+		echo "failed $c key $((k - 1)) is not in the map after $calls events (it kept fewer than $k keys, and said nothing)"
+		return 0
+	fi
+	echo "$line"
+}
+
+# Runs "$@" when CASE has a module, else says why not (run reports it).
+have() {
+	local c=$1
+	shift
+	if [ -n "$(module_of "$c")" ]; then
+		"$@"
+	else
+		echo "missing $c"
+	fi
+}
+
+# The script cases, ours and the peers' (bpftrace when it runs here).
+script_pass() {
+	have script_count run_external script_count start_stapmark
+	have script_stat run_external script_stat start_stapmark
+	have script_printf script_printf
+	have script_kprobe_ftrace run_external script_kprobe_ftrace start_stapmark
+	have script_kprobe_int3 script_kprobe_stmt
+	have script_sys run_syscall script_sys start_stapmark
+	have stap_kprobe run_external stap_kprobe start_staprun
+	have stap_trace run_syscall stap_trace start_staprun
+	if [ -n "$bpftrace_ok" ]; then
+		run_external bpf_kprobe start_bpftrace_kprobe
+		run_syscall bpf_tracepoint start_bpftrace_tracepoint
+	fi
+	for k in 1 1000 100000; do
+		have script_keys$k script_keys $k
+	done
 }
 
 # One pass over every case.  The passes interleave the cases, so a slow
@@ -85,8 +287,9 @@ one_pass() {
 	cmd floor
 	cmd dormant
 	cmd armed1
+	cmd armed2
 	cmd armed4
-	script_case
+	cmd armed8
 
 	# At the function's entry (its ftrace call) a kprobe rides ftrace.
 	cmd "kprobe_on ftrace" kprobe_ftrace_site
@@ -125,7 +328,20 @@ one_pass() {
 	calls=$(echo "$armed" | awk '{ print $7 }')
 	seen=${hits#sys_enter_hits }
 	[ "$seen" -ge "$calls" ] 2>/dev/null || die "sys_enter bridge saw $seen of $calls getppid calls"
+	script_pass
 }
+
+# bpftrace in the guest: it needs BPF and tracefs, and may not start.
+bpftrace_ok=
+if command -v bpftrace >/dev/null; then
+	if why=$(timeout 300 bpftrace -e 'BEGIN { exit(); }' 2>&1); then
+		bpftrace_ok=1
+	else
+		echo "bpftrace cannot run in the guest: $(echo "$why" | tail -2)" >"$B/bench/kernel-bpftrace.why"
+	fi
+else
+	echo "no bpftrace in the guest's /usr" >"$B/bench/kernel-bpftrace.why"
+fi
 
 passes=${STAPMARK_BENCH_PASSES:-3}
 {

@@ -9,11 +9,15 @@
  * marker_synchronize_unregister) with the 2.6.25 probe signature, which
  * receives a va_list so that one probe can serve several markers.
  *
- * A dormant site costs one predicted branch on a 16-bit counter shared by
- * every site of that name in the object.  That counter is also the site's
- * sys/sdt.h semaphore, so SystemTap, bpftrace, perf and gdb attaching
- * through the SDT note (provider "marker", probe name = marker name) turn
- * the site on too.  Arguments are evaluated only when the site is on.
+ * In user space a dormant site costs one predicted branch on a 16-bit
+ * counter shared by every site of that name in the object.  That counter is
+ * also the site's sys/sdt.h semaphore, so SystemTap, bpftrace, perf and gdb
+ * attaching through the SDT note (provider "marker", probe name = marker
+ * name) turn the site on too.  In the kernel, where no SDT tool sets that
+ * semaphore, a site is a jump label of its own (a static key, as tracepoints
+ * are): a 5-byte nop until markers.ko turns it on.  One site definition
+ * serves both; __MARKER_SITE_ON is the only difference.  Arguments are
+ * evaluated only when the site is on.
  *
  * Every site is also described by an ELF note (section .note.stapmark,
  * owner "stapmark", type 1) holding its address, its semaphore address, its
@@ -25,6 +29,7 @@
 #ifdef __KERNEL__
 #include <linux/types.h>
 #include <linux/stdarg.h>
+#include <linux/jump_label.h>
 #else
 #include <stdarg.h>
 #include <stddef.h>
@@ -68,6 +73,12 @@ struct marker {
 	struct marker_probe_closure *probes; /* RCU: NULL-terminated array */
 	struct marker *next; /* runtime: next site of the same name */
 	void *object; /* runtime: the object holding this site */
+#ifdef __KERNEL__
+	/* The kernel site's test: a jump label, a 5-byte nop while the site is
+	 * off, patched into a jump to the armed path when it goes on (the
+	 * kernel host flips it with state, runtime/kernel/host.c). */
+	struct static_key_false key;
+#endif
 } __attribute__((aligned(8)));
 
 /* A format for markers that carry no argument (as in Linux). */
@@ -567,6 +578,24 @@ __marker_dispatch(const struct marker *m, void *call_private, const void *argv,
 			__MARKER_CALL(mark, call_private, __MARKER_NARG(__VA_ARGS__));     \
 	} while (0)
 
+/*
+ * Is the site on?  The dormant cost of every site, so the one place where
+ * the hosts differ.  User space tests the name's SDT semaphore, which both
+ * libmarkers and external tools (bpftrace, stap, perf, gdb) increment: one
+ * load and a predicted branch.  The kernel tests the site's own static key:
+ * a nop, patched by markers.ko under its registry lock when the site's state
+ * changes.  The armed path still tests state, so a site on for an SDT tool
+ * alone (user space) calls no probe.
+ */
+#ifdef __KERNEL__
+#define __MARKER_SITE_ON(mark, name) static_branch_unlikely(&(mark).key)
+#define __MARKER_KEY_INIT , STATIC_KEY_FALSE_INIT
+#else
+#define __MARKER_SITE_ON(mark, name) \
+	__builtin_expect(__atomic_load_n(&__MARKER_SEM(name), __ATOMIC_RELAXED) != 0, 0)
+#define __MARKER_KEY_INIT
+#endif
+
 /* The site's struct marker and its strings (as Linux: name and format in __markers_strings). */
 #define __MARKER_DEFINE(storage, name, format)                                                     \
 	static const char __mstrtab_##name[] __attribute__((section("__markers_strings"), used)) = \
@@ -581,7 +610,7 @@ __marker_dispatch(const struct marker *m, void *call_private, const void *argv,
 							    0,                                     \
 							    NULL,                                  \
 							    NULL,                                  \
-							    NULL}
+							    NULL __MARKER_KEY_INIT}
 
 /*
  * __trace_mark(name, call_private, format, args...): a marker site passing
@@ -589,17 +618,16 @@ __marker_dispatch(const struct marker *m, void *call_private, const void *argv,
  * name is a C identifier; format a string literal checked like printf's.
  * At most 12 arguments (the sys/sdt.h limit).
  */
-#define __trace_mark(name, call_private, ...)                                                     \
-	do {                                                                                      \
-		__MARKER_SEM_DECLARE(name);                                                       \
-		__MARKER_DEFINE(static, name, __MARKER_FIRST(__VA_ARGS__));                       \
-		if (0)                                                                            \
-			__marker_check_format(__VA_ARGS__);                                       \
-		if (__builtin_expect(__atomic_load_n(&__MARKER_SEM(name), __ATOMIC_RELAXED) != 0, \
-				     0)) {                                                        \
-			__MARKER_NOTE(name, __MARKER_FIRST(__VA_ARGS__));                         \
-			__MARKER_FIRE(__mark_##name, name, call_private, __VA_ARGS__);            \
-		}                                                                                 \
+#define __trace_mark(name, call_private, ...)                                          \
+	do {                                                                           \
+		__MARKER_SEM_DECLARE(name);                                            \
+		__MARKER_DEFINE(static, name, __MARKER_FIRST(__VA_ARGS__));            \
+		if (0)                                                                 \
+			__marker_check_format(__VA_ARGS__);                            \
+		if (__MARKER_SITE_ON(__mark_##name, name)) {                           \
+			__MARKER_NOTE(name, __MARKER_FIRST(__VA_ARGS__));              \
+			__MARKER_FIRE(__mark_##name, name, call_private, __VA_ARGS__); \
+		}                                                                      \
 	} while (0)
 
 #define trace_mark(name, ...) __trace_mark(name, NULL, __VA_ARGS__)
@@ -618,12 +646,11 @@ __marker_dispatch(const struct marker *m, void *call_private, const void *argv,
 #define trace_mark_defined(...) __MARKER_FIRE_DEFINED_(__MARKER_FIRST(__VA_ARGS__), __VA_ARGS__)
 /* One more expansion step, so that name arrives expanded where it is pasted. */
 #define __MARKER_FIRE_DEFINED_(name, ...) __MARKER_FIRE_DEFINED(name, __VA_ARGS__)
-#define __MARKER_FIRE_DEFINED(name, ...)                                                          \
-	do {                                                                                      \
-		__MARKER_SEM_DECLARE(name);                                                       \
-		if (__builtin_expect(__atomic_load_n(&__MARKER_SEM(name), __ATOMIC_RELAXED) != 0, \
-				     0))                                                          \
-			__MARKER_FIRE(__mark_##name, name, NULL, __VA_ARGS__);                    \
+#define __MARKER_FIRE_DEFINED(name, ...)                                       \
+	do {                                                                   \
+		__MARKER_SEM_DECLARE(name);                                    \
+		if (__MARKER_SITE_ON(__mark_##name, name))                     \
+			__MARKER_FIRE(__mark_##name, name, NULL, __VA_ARGS__); \
 	} while (0)
 
 #ifndef __KERNEL__

@@ -2,8 +2,10 @@
 /*
  * Kernel host of the marker core: memory from kmalloc, a mutex for the
  * registry, RCU-sched grace periods (see marker_host.h for why), messages to
- * the kernel log, and object names from the module being registered.
+ * the kernel log, object names from the module being registered, and the
+ * sites' jump labels.
  */
+#include <linux/jump_label.h>
 #include <linux/kernel.h>
 #include <linux/mutex.h>
 #include <linux/printk.h>
@@ -44,6 +46,31 @@ void host_registry_lock(void)
 void host_registry_unlock(void)
 {
 	mutex_unlock(&registry_mutex);
+}
+
+/*
+ * A site's static key follows its state (struct marker.key, tested by
+ * __MARKER_SITE_ON).  The core calls this under the registry mutex right
+ * after state changed, so keys and states change in one order, and
+ * static_branch_enable()/disable() may sleep (CPU hotplug lock, jump label
+ * mutex, text_poke_bp's IPIs).  Turning a site on publishes probes and state
+ * before the jump exists, and turning it off clears them before the jump
+ * goes, so a CPU that still takes the jump finds state 0 or a NULL array.
+ *
+ * A module's sites are added from markers.ko's MODULE_STATE_COMING notifier,
+ * which must run after jump_label's (it records the module's __jump_table,
+ * and patches nothing for keys enabled before that): both have priority 1,
+ * and a notifier chain calls notifiers of equal priority in registration
+ * order, jump_label's (an early initcall) first.  At MODULE_STATE_GOING the
+ * module's text is still mapped, and turning its sites off patches it back.
+ */
+void marker_kernel_site_changed(struct marker *m)
+{
+	if (m->state)
+		static_branch_enable(&m->key);
+	else
+		static_branch_disable(&m->key);
+	marker_bridge_site_changed(m);
 }
 
 void host_synchronize(void)

@@ -76,9 +76,13 @@ static __always_inline void host_read_unlock(void)
 #define host_dereference(p) rcu_dereference_sched(p)
 #define host_assign(p, v) rcu_assign_pointer(p, v)
 
-/* Bridges (bridges.c) attach to their tracepoint while their site is on. */
+/* A site went on or off (host.c): its jump label follows, and a bridge
+ * (bridges.c) attaches to its tracepoint while its site is on.  Under the
+ * registry mutex, which is what lets it sleep: flipping a static key takes
+ * the CPU hotplug lock and the jump label mutex and patches text. */
 struct marker;
+void marker_kernel_site_changed(struct marker *m);
 void marker_bridge_site_changed(struct marker *m);
-#define host_site_changed(m) marker_bridge_site_changed(m)
+#define host_site_changed(m) marker_kernel_site_changed(m)
 
 #endif /* STAPMARK_KERNEL_MARKER_HOST_H */
