@@ -180,8 +180,9 @@ static int derive_from(struct deriving *dv, const struct kfunc_point *k, const f
 		made++;
 	}
 	/* In name order, as stap lists them (a map is in address order). */
-	qsort(e->prog->probes.v + first, (size_t)(e->prog->probes.n - first),
-	      sizeof(e->prog->probes.v[0]), cmp_function);
+	if (e->prog->probes.n - first > 1)
+		qsort(e->prog->probes.v + first, (size_t)(e->prog->probes.n - first),
+		      sizeof(e->prog->probes.v[0]), cmp_function);
 	return made;
 }
 
