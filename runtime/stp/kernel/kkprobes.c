@@ -40,6 +40,7 @@ struct kstp_kp {
 	enum kp_state state;
 	int err; /* KP_FAILED: the kernel's answer */
 	unsigned long missed; /* hits missed by registrations that ended */
+	bool leaving; /* kp_unregister: in this batch */
 };
 
 static DEFINE_MUTEX(kkp_mutex);
@@ -207,6 +208,7 @@ static void kp_unregister(const char *module, enum kp_state after)
 			kpv[nk++] = &k->rp.kp;
 		}
 		k->state = after;
+		k->leaving = true;
 	}
 	if (nk)
 		unregister_kprobes(kpv, nk);
@@ -215,9 +217,10 @@ static void kp_unregister(const char *module, enum kp_state after)
 	for (i = 0; i < nkps; i++) {
 		struct kstp_kp *k = &kps[i];
 
-		if (k->state == after &&
-		    (!module || (k->pk->module && !strcmp(k->pk->module, module))))
+		/* Only this batch's: a probe pending already has no live counts. */
+		if (k->leaving)
 			k->missed += k->rp.kp.nmissed + (k->pk->ret ? k->rp.nmissed : 0);
+		k->leaving = false;
 	}
 	kfree(kpv);
 	kfree(rpv);
