@@ -476,8 +476,9 @@ static void probe_tables(struct cg *g, int *nmarks, int *nfuncs, int *nkprobes, 
 			continue;
 		if (!(*nmarks)++)
 			cg_line(g, "static const struct stp_prog_mark stpm_marks[] = {");
-		cg_line(g, "\t{%s, %s, stpm_probe_%d, %d},", cg_cstr(g->a, pr->mark),
-			cg_cstr(g->a, pr->format), i, pr->kind == PK_KERNEL_MARK);
+		cg_line(g, "\t{%s, %s, stpm_probe_%d, %d, %s},", cg_cstr(g->a, pr->mark),
+			cg_cstr(g->a, pr->format), i, pr->kind == PK_KERNEL_MARK,
+			pr->kind == PK_PROCESS_MARK ? cg_cstr(g->a, pr->path) : "0");
 	}
 	if (*nmarks)
 		cg_line(g, "};\n");

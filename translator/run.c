@@ -34,6 +34,7 @@
 #include "region.h"
 #include "run.h"
 #include "run_load.h"
+#include "run_systemwide.h"
 #include "stp_attach.h"
 #include "stp_drain.h"
 #include "stp_segment.h"
@@ -54,6 +55,11 @@ struct run {
 	int child_status;
 	struct stp_attachment att;
 	bool attached;
+	/* Neither -c nor -x: every process of the marks' files (libmarkers). */
+	bool systemwide;
+	struct sysw sysw;
+	struct pollfd *pfd; /* wait_events' poll set */
+	int npfd;
 	int64_t *next_due; /* per timer, CLOCK_MONOTONIC ns */
 	unsigned int seed;
 };
@@ -198,14 +204,54 @@ static bool target_ended(struct run *r)
 	return r->target_gone;
 }
 
+/* wait_events for system-wide mode: the rendezvous and the attached
+ * processes too, whose number changes as they come and go. */
+static void wait_systemwide(struct run *r, int64_t ns)
+{
+	int want = 1 + sysw_nfds(&r->sysw), n;
+	struct timespec ts;
+	uint64_t v;
+
+	if (want > r->npfd) {
+		struct pollfd *p = realloc(r->pfd, (size_t)want * sizeof(*p));
+
+		if (!p) {
+			want = 1; /* just the wake-up: retried next time */
+		} else {
+			r->pfd = p;
+			r->npfd = want;
+		}
+	}
+	if (ns > POLL_CAP_NS)
+		ns = POLL_CAP_NS;
+	if (ns < 0)
+		ns = 0;
+	ts.tv_sec = ns / 1000000000;
+	ts.tv_nsec = ns % 1000000000;
+	r->pfd[0] = (struct pollfd){.fd = run_wake_fd, .events = POLLIN};
+	n = 1 + sysw_pollfds(&r->sysw, r->pfd + 1, want - 1);
+	if (ppoll(r->pfd, (nfds_t)n, &ts, NULL) <= 0)
+		return;
+	if ((r->pfd[0].revents & POLLIN) && read(run_wake_fd, &v, sizeof(v)) < 0)
+		v = 0;
+	if (running(r))
+		sysw_events(&r->sysw, r->pfd + 1, n - 1);
+}
+
 /* Sleep until something happens or the deadline (CLOCK_MONOTONIC ns). */
 static void wait_events(struct run *r, int64_t deadline)
 {
-	struct pollfd p[2] = {{.fd = run_wake_fd, .events = POLLIN},
-			      {.fd = r->pidfd, .events = POLLIN}};
+	struct pollfd fixed[2] = {{.fd = run_wake_fd, .events = POLLIN},
+				  {.fd = r->pidfd, .events = POLLIN}};
+	struct pollfd *p = fixed;
 	int64_t ns = deadline - now_ns();
 	struct timespec ts;
 	uint64_t v;
+
+	if (r->systemwide) {
+		wait_systemwide(r, ns);
+		return;
+	}
 
 	if (ns > POLL_CAP_NS)
 		ns = POLL_CAP_NS;
@@ -250,6 +296,19 @@ static int attach_target(struct run *r)
 	return 0;
 }
 
+/* System-wide: like -x, the processes running now are attached before the
+ * begin probes; those that start later, whenever they do. */
+static int start_systemwide(struct run *r)
+{
+	if (sysw_start(&r->sysw, r->sc->process_paths, r->sc->nprocess_paths, r->mod.path, &r->seg,
+		       r->s->verbose > 1)) {
+		sysw_stop(&r->sysw);
+		r->systemwide = false;
+		return 1;
+	}
+	return 0;
+}
+
 /* -c: after the begin probes, so that no event of the command is missed. */
 static int spawn_target(struct run *r)
 {
@@ -282,7 +341,10 @@ static void detach_target(struct run *r)
 	/* Handlers of a target we cannot reach (a -c command's children, a
 	 * wedged control server) check this and the session state. */
 	stp_segment_request_detach(&r->seg);
-	if (r->attached) {
+	if (r->systemwide) {
+		sysw_stop(&r->sysw);
+		r->systemwide = false;
+	} else if (r->attached) {
 		err = stp_detach_pid(&r->att);
 		if (err && !target_ended(r))
 			fprintf(stderr, "stapmark: detaching from process %d: %s\n", (int)r->pid,
@@ -335,8 +397,14 @@ static int setup(struct run *r, const char *module_path)
 		return setup_error(err, NULL);
 	snprintf(run_tmp_path, sizeof(run_tmp_path), "%s", r->mod.path);
 	r->sc = r->mod.sc;
-	if (r->sc->nprocess_probes && !r->s->target_cmd && r->s->target_pid <= 0)
-		return setup_error("process(...).mark probes need -c CMD or -x PID", NULL);
+	if (r->sc->nprocess_probes && !r->s->target_cmd && r->s->target_pid <= 0) {
+		if (r->sc->nprocess_functions > 0)
+			return setup_error("process(...).function probes need -c CMD or -x PID",
+					   NULL);
+		if (r->sc->nprocess_paths <= 0)
+			return setup_error("process(...).mark probes need -c CMD or -x PID", NULL);
+		r->systemwide = true;
+	}
 	if (r->sc->nkernel_probes)
 		return setup_error("kernel probes cannot run in user space", NULL);
 	if (open_out(r))
@@ -359,6 +427,8 @@ static int setup(struct run *r, const char *module_path)
 	r->session_up = true;
 	if (start_timers(r))
 		return setup_error("cannot start the timers", strerror(ENOMEM));
+	if (r->systemwide)
+		return start_systemwide(r);
 	return r->s->target_pid > 0 ? attach_target(r) : 0;
 }
 
@@ -389,6 +459,9 @@ static void cleanup(struct run *r)
 		close(r->out_fd);
 	if (r->pidfd >= 0)
 		close(r->pidfd);
+	if (r->systemwide)
+		sysw_stop(&r->sysw);
+	free(r->pfd);
 	free(r->next_due);
 	script_module_unload(&r->mod);
 	run_tmp_path[0] = '\0';

@@ -45,6 +45,7 @@ struct stp_prog_mark {
 	const char *name, *format;
 	stp_mark_fn *fn;
 	int kernel; /* a kernel marker (markers.ko); else a process one (libmarkers) */
+	const char *path; /* a process marker: the ELF file it is in (system-wide mode) */
 };
 
 /* probe process("path").function("f")[.return]: libmarkers' uprobes. */

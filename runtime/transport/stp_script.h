@@ -83,6 +83,13 @@ struct stp_script {
 	/* The process of -x or -c, for the script's target(): set as soon as
 	 * it is known (-x: before begin; -c: when it is started). */
 	void (*set_target)(int64_t pid);
+
+	/* Without -c or -x (system-wide): the distinct files the process
+	 * marks are in, and how many process.function probes there are
+	 * (those need a target).  Zero in a module that predates them. */
+	int nprocess_paths;
+	const char *const *process_paths;
+	int nprocess_functions;
 };
 
 typedef const struct stp_script *stp_script_fn(void);

@@ -17,6 +17,7 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <stapmark/marker.h>
 #include <stapmark/uprobe.h>
@@ -198,6 +199,27 @@ static struct stp_script script = {
 };
 static pthread_once_t script_once = PTHREAD_ONCE_INIT;
 
+/* The distinct files of the process marks, for system-wide mode. */
+static void add_process_paths(void)
+{
+	const char **v = calloc((size_t)P->nmarks + 1, sizeof(*v));
+	int n = 0;
+
+	for (int i = 0; v && i < P->nmarks; i++) {
+		const char *p = P->marks[i].path;
+		int k;
+
+		if (P->marks[i].kernel || !p)
+			continue;
+		for (k = 0; k < n && strcmp(v[k], p); k++)
+			;
+		if (k == n)
+			v[n++] = p;
+	}
+	script.process_paths = v;
+	script.nprocess_paths = v ? n : 0;
+}
+
 /* What stapmark's driver wants to know, from the descriptor. */
 static void describe(void)
 {
@@ -213,6 +235,8 @@ static void describe(void)
 		script.nprocess_probes += !P->marks[i].kernel;
 	}
 	script.nprocess_probes += P->nfuncs;
+	script.nprocess_functions = P->nfuncs;
+	add_process_paths();
 	script.ntimers = t ? P->ntimers : 0;
 	script.timers = t ? t : &none;
 	script.has_begin = P->nbegin > 0;
