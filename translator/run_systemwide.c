@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "run_systemwide.h"
@@ -76,6 +77,9 @@ static void scan_proc(struct sysw *w)
 	DIR *d = opendir("/proc");
 	struct dirent *e;
 	pid_t self = getpid();
+	uid_t uid = geteuid();
+	struct stat st;
+	char dir[64];
 
 	if (!d)
 		return;
@@ -87,6 +91,11 @@ static void scan_proc(struct sysw *w)
 			continue;
 		pid = strtol(e->d_name, &end, 10);
 		if (*end || pid <= 0 || pid == self)
+			continue;
+		/* Our own uid's processes only, as the rendezvous: root too
+		 * leaves other users' programs alone (-x can still attach). */
+		snprintf(dir, sizeof(dir), "/proc/%ld", pid);
+		if (stat(dir, &st) < 0 || st.st_uid != uid)
 			continue;
 		for (int i = 0; i < w->nrv; i++) {
 			if (stp_rendezvous_matches(&w->rv[i], (pid_t)pid)) {
