@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -110,9 +111,16 @@ static void scan_proc(struct sysw *w)
 int sysw_start(struct sysw *w, const char *const *paths, int npaths, const char *module,
 	       const struct stp_segment *seg, bool verbose)
 {
+	struct rlimit nofile;
 	char msg[512];
 
 	memset(w, 0, sizeof(*w));
+	/* One control connection per process attached: allow as many as the
+	 * hard limit does, not just the usual soft 1024. */
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+		nofile.rlim_cur = nofile.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
 	w->module = module;
 	w->seg = seg;
 	w->verbose = verbose;
