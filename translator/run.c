@@ -204,66 +204,55 @@ static bool target_ended(struct run *r)
 	return r->target_gone;
 }
 
-/* wait_events for system-wide mode: the rendezvous and the attached
- * processes too, whose number changes as they come and go. */
-static void wait_systemwide(struct run *r, int64_t ns)
+/* Room for n entries in r->pfd (the poll set of system-wide mode, whose
+ * size changes as processes come and go).  false without memory. */
+static bool grow_pollfds(struct run *r, int n)
 {
-	int want = 1 + sysw_nfds(&r->sysw), n;
-	struct timespec ts;
-	uint64_t v;
+	struct pollfd *p;
 
-	if (want > r->npfd) {
-		struct pollfd *p = realloc(r->pfd, (size_t)want * sizeof(*p));
-
-		if (!p) {
-			want = 1; /* just the wake-up: retried next time */
-		} else {
-			r->pfd = p;
-			r->npfd = want;
-		}
-	}
-	if (ns > POLL_CAP_NS)
-		ns = POLL_CAP_NS;
-	if (ns < 0)
-		ns = 0;
-	ts.tv_sec = ns / 1000000000;
-	ts.tv_nsec = ns % 1000000000;
-	r->pfd[0] = (struct pollfd){.fd = run_wake_fd, .events = POLLIN};
-	n = 1 + sysw_pollfds(&r->sysw, r->pfd + 1, want - 1);
-	if (ppoll(r->pfd, (nfds_t)n, &ts, NULL) <= 0)
-		return;
-	if ((r->pfd[0].revents & POLLIN) && read(run_wake_fd, &v, sizeof(v)) < 0)
-		v = 0;
-	if (running(r))
-		sysw_events(&r->sysw, r->pfd + 1, n - 1);
+	if (n <= r->npfd)
+		return true;
+	p = realloc(r->pfd, (size_t)n * sizeof(*p));
+	if (!p)
+		return false;
+	r->pfd = p;
+	r->npfd = n;
+	return true;
 }
 
-/* Sleep until something happens or the deadline (CLOCK_MONOTONIC ns). */
+/* Sleep until something happens or the deadline (CLOCK_MONOTONIC ns):
+ * a wake-up, the target ending, and in system-wide mode a process
+ * announcing itself at the rendezvous or an attached one ending. */
 static void wait_events(struct run *r, int64_t deadline)
 {
-	struct pollfd fixed[2] = {{.fd = run_wake_fd, .events = POLLIN},
-				  {.fd = r->pidfd, .events = POLLIN}};
-	struct pollfd *p = fixed;
+	struct pollfd fixed[2], *p = fixed;
+	int extra = r->systemwide ? sysw_nfds(&r->sysw) : 0, n = 0, first;
 	int64_t ns = deadline - now_ns();
 	struct timespec ts;
 	uint64_t v;
 
-	if (r->systemwide) {
-		wait_systemwide(r, ns);
-		return;
-	}
-
+	if (extra && grow_pollfds(r, 2 + extra))
+		p = r->pfd;
+	else
+		extra = 0; /* no memory: the next round tries again */
 	if (ns > POLL_CAP_NS)
 		ns = POLL_CAP_NS;
 	if (ns < 0)
 		ns = 0;
 	ts.tv_sec = ns / 1000000000;
 	ts.tv_nsec = ns % 1000000000;
-	if (ppoll(p, r->pidfd >= 0 && !r->target_gone ? 2 : 1, &ts, NULL) > 0 &&
-	    (p[0].revents & POLLIN)) {
-		if (read(run_wake_fd, &v, sizeof(v)) < 0)
-			v = 0;
-	}
+	p[n++] = (struct pollfd){.fd = run_wake_fd, .events = POLLIN};
+	if (r->pidfd >= 0 && !r->target_gone)
+		p[n++] = (struct pollfd){.fd = r->pidfd, .events = POLLIN};
+	first = n;
+	if (extra)
+		n += sysw_pollfds(&r->sysw, p + n, extra);
+	if (ppoll(p, (nfds_t)n, &ts, NULL) <= 0)
+		return;
+	if ((p[0].revents & POLLIN) && read(run_wake_fd, &v, sizeof(v)) < 0)
+		v = 0;
+	if (extra && running(r))
+		sysw_events(&r->sysw, p + first, n - first);
 }
 
 static void main_loop(struct run *r)
