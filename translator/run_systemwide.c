@@ -13,6 +13,8 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +110,36 @@ static void scan_proc(struct sysw *w)
 	closedir(d);
 }
 
+/* A shared library (ET_DYN without PT_INTERP) is never a process's
+ * executable: say so, rather than wait for processes that never come. */
+static bool is_shared_library(const char *path)
+{
+	bool lib = false;
+	GElf_Ehdr eh;
+	Elf *elf;
+	size_t n;
+	int fd;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return false;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (elf && gelf_getehdr(elf, &eh) && eh.e_type == ET_DYN && elf_getphdrnum(elf, &n) == 0) {
+		lib = true;
+		for (size_t i = 0; i < n; i++) {
+			GElf_Phdr ph;
+
+			if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_INTERP)
+				lib = false;
+		}
+	}
+	elf_end(elf);
+	close(fd);
+	return lib;
+}
+
 int sysw_start(struct sysw *w, const char *const *paths, int npaths, const char *module,
 	       const struct stp_segment *seg, bool verbose)
 {
@@ -130,6 +162,11 @@ int sysw_start(struct sysw *w, const char *const *paths, int npaths, const char 
 		return 1;
 	}
 	for (int i = 0; i < npaths; i++) {
+		if (is_shared_library(paths[i]))
+			fprintf(stderr,
+				"WARNING: %s is a shared library: system-wide mode traces the "
+				"processes whose executable is the file named; use -c or -x\n",
+				paths[i]);
 		if (stp_rendezvous_open(&w->rv[i], paths[i], msg, sizeof(msg))) {
 			fprintf(stderr, "stapmark: cannot trace %s system-wide: %s\n", paths[i],
 				msg);
