@@ -6,12 +6,14 @@
  * it prints "ready PID" and fires only after SIGUSR1, so that a test can
  * have it running before stapmark starts and firing only once stapmark
  * has attached to it: a handshake, not a sleep.  -t runs the loop in a
- * second thread too (tid() differs from pid() there).
+ * second thread too (tid() differs from pid() there); -p forks first, and
+ * the child runs it too (the parent waits for it).
  */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <stapmark/marker.h>
@@ -32,15 +34,18 @@ static void *fire(void *arg)
 
 int main(int argc, char **argv)
 {
-	int opt, thread = 0;
+	int opt, thread = 0, forks = 0, st = 0;
 	pthread_t t;
+	pid_t child = -1;
 
-	while ((opt = getopt(argc, argv, LOOP_OPTSTRING "t")) != -1) {
+	while ((opt = getopt(argc, argv, LOOP_OPTSTRING "tp")) != -1) {
 		if (opt == 't') {
 			thread = 1;
+		} else if (opt == 'p') {
+			forks = 1;
 		} else if (!loop_option(&o, opt, optarg)) {
 			fprintf(stderr,
-				"usage: sysw_target [-n N | -f] [-s US] [-k K] [-r] [-t]\n");
+				"usage: sysw_target [-n N | -f] [-s US] [-k K] [-r] [-t] [-p]\n");
 			return 2;
 		}
 	}
@@ -56,11 +61,15 @@ int main(int argc, char **argv)
 		printf("ready %d\n", (int)getpid());
 		sigwaitinfo(&usr1, NULL);
 	}
+	if (forks && (child = fork()) < 0)
+		return 1;
 	if (thread && pthread_create(&t, NULL, fire, NULL) == 0) {
 		fire(NULL);
 		pthread_join(t, NULL);
 	} else {
 		fire(NULL);
 	}
+	if (child > 0 && (waitpid(child, &st, 0) != child || st != 0))
+		return 1;
 	return 0;
 }
