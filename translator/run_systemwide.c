@@ -33,6 +33,24 @@ static struct sysw_target *find(struct sysw *w, pid_t pid)
 	return NULL;
 }
 
+/* Forget t: its process ended (or exec'd: the connection is close-on-exec). */
+static void forget(struct sysw *w, struct sysw_target *t)
+{
+	close(t->att.sock);
+	if (w->verbose)
+		fprintf(stderr, "stapmark: process %d ended\n", (int)t->pid);
+	*t = w->t[--w->nt];
+}
+
+/* Whether t's control connection hung up: the server sends nothing
+ * unasked, so any event on it means the process is gone. */
+static bool hung_up(const struct sysw_target *t)
+{
+	struct pollfd p = {.fd = t->att.sock, .events = POLLIN};
+
+	return poll(&p, 1, 0) > 0;
+}
+
 /* Not ours to report: the process has no control server (not yet
  * listening -- it will announce itself --, STAPMARK_CONTROL=0), or it
  * ended meanwhile. */
@@ -48,8 +66,14 @@ static int attach(struct sysw *w, pid_t pid)
 	struct sysw_target *t;
 	int err;
 
-	if (find(w, pid))
+	/* Attached already -- unless that was the image the pid had before
+	 * an exec whose hang-up we have not seen yet: the new one announces
+	 * itself at the rendezvous and needs the module again. */
+	t = find(w, pid);
+	if (t && !hung_up(t))
 		return 0;
+	if (t)
+		forget(w, t);
 	if (w->nt == w->cap) {
 		int cap = w->cap ? 2 * w->cap : 16;
 		struct sysw_target *n = realloc(w->t, (size_t)cap * sizeof(*n));
@@ -212,14 +236,9 @@ void sysw_events(struct sysw *w, const struct pollfd *p, int n)
 
 	/* Ended processes first (their control connection hung up: the
 	 * server sends nothing unasked), while p still matches w->t. */
-	for (int i = w->nt - 1; i >= 0; i--) {
-		if (nrv + i >= n || !p[nrv + i].revents)
-			continue;
-		close(w->t[i].att.sock);
-		if (w->verbose)
-			fprintf(stderr, "stapmark: process %d ended\n", (int)w->t[i].pid);
-		w->t[i] = w->t[--w->nt];
-	}
+	for (int i = w->nt - 1; i >= 0; i--)
+		if (nrv + i < n && p[nrv + i].revents)
+			forget(w, &w->t[i]);
 	for (int i = 0; i < nrv; i++)
 		if (p[i].revents & POLLIN)
 			accept_all(w, &w->rv[i]);

@@ -7,7 +7,8 @@
  * have it running before stapmark starts and firing only once stapmark
  * has attached to it: a handshake, not a sleep.  -t runs the loop in a
  * second thread too (tid() differs from pid() there); -p forks first, and
- * the child runs it too (the parent waits for it).
+ * the child runs it too (the parent waits for it); -e executes the
+ * program again at the end, without -e (same pid, a new image).
  */
 #include <pthread.h>
 #include <signal.h>
@@ -34,18 +35,20 @@ static void *fire(void *arg)
 
 int main(int argc, char **argv)
 {
-	int opt, thread = 0, forks = 0, st = 0;
+	int opt, thread = 0, forks = 0, reexec = 0, st = 0;
 	pthread_t t;
 	pid_t child = -1;
 
-	while ((opt = getopt(argc, argv, LOOP_OPTSTRING "tp")) != -1) {
+	while ((opt = getopt(argc, argv, LOOP_OPTSTRING "tpe")) != -1) {
 		if (opt == 't') {
 			thread = 1;
 		} else if (opt == 'p') {
 			forks = 1;
+		} else if (opt == 'e') {
+			reexec = 1;
 		} else if (!loop_option(&o, opt, optarg)) {
-			fprintf(stderr,
-				"usage: sysw_target [-n N | -f] [-s US] [-k K] [-r] [-t] [-p]\n");
+			fprintf(stderr, "usage: sysw_target [-n N | -f] [-s US] [-k K] [-r] [-t] "
+					"[-p] [-e]\n");
 			return 2;
 		}
 	}
@@ -71,5 +74,12 @@ int main(int argc, char **argv)
 	}
 	if (child > 0 && (waitpid(child, &st, 0) != child || st != 0))
 		return 1;
+	if (reexec) {
+		char n[32];
+
+		snprintf(n, sizeof(n), "%ld", o.n);
+		execl("/proc/self/exe", argv[0], "-n", n, (char *)NULL);
+		return 1;
+	}
 	return 0;
 }
