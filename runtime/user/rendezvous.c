@@ -99,7 +99,7 @@ static int meet(const char *dir, const char *name, long long deadline)
 	return got ? got : -1;
 }
 
-void marker_rendezvous_at_start(void)
+static void rendezvous(void)
 {
 	long budget = wait_budget_ms();
 	char dir[PATH_MAX];
@@ -136,4 +136,12 @@ void marker_rendezvous_at_start(void)
 		}
 	}
 	closedir(d);
+}
+
+void marker_rendezvous_at_start(void)
+{
+	int saved = errno; /* the program's main() may look at it */
+
+	rendezvous();
+	errno = saved;
 }
