@@ -6,6 +6,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -21,8 +23,10 @@ static int check_dir(const char *path, char *msg, size_t msglen)
 	struct stat st;
 
 	if (lstat(path, &st) < 0) {
-		snprintf(msg, msglen, "%s: %s", path, strerror(errno));
-		return -errno;
+		int err = -errno;
+
+		snprintf(msg, msglen, "%s: %s", path, strerror(-err));
+		return err;
 	}
 	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022)) {
 		snprintf(msg, msglen, "%s: not a directory of ours that only we may write", path);
@@ -34,8 +38,10 @@ static int check_dir(const char *path, char *msg, size_t msglen)
 static int make_dir(const char *path, char *msg, size_t msglen)
 {
 	if (mkdir(path, 0700) < 0 && errno != EEXIST) {
-		snprintf(msg, msglen, "cannot create %s: %s", path, strerror(errno));
-		return -errno;
+		int err = -errno;
+
+		snprintf(msg, msglen, "cannot create %s: %s", path, strerror(-err));
+		return err;
 	}
 	return check_dir(path, msg, msglen);
 }
@@ -51,7 +57,9 @@ static int fill_addr(struct sockaddr_un *a, const char *path)
 }
 
 /* Sockets of sessions that died without closing (SIGKILL) cost every
- * start of the executable a refused connect: remove them. */
+ * start of the executable a refused connect: remove them.  Stale means
+ * refused and its stapmark (the name) gone: a session that is starting
+ * too refuses between its bind and its listen. */
 static void remove_stale(const char *dir)
 {
 	struct dirent *e;
@@ -71,7 +79,8 @@ static void remove_stale(const char *dir)
 		fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 		if (fd < 0)
 			continue;
-		if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0 && errno == ECONNREFUSED)
+		if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0 && errno == ECONNREFUSED &&
+		    kill((pid_t)atoi(e->d_name), 0) < 0 && errno == ESRCH)
 			unlink(path);
 		close(fd);
 	}
@@ -88,8 +97,9 @@ int stp_rendezvous_open(struct stp_rendezvous *rv, const char *exe, char *msg, s
 	memset(rv, 0, sizeof(*rv));
 	rv->fd = -1;
 	if (stat(exe, &st) < 0) {
-		snprintf(msg, msglen, "%s: %s", exe, strerror(errno));
-		return -errno;
+		err = -errno;
+		snprintf(msg, msglen, "%s: %s", exe, strerror(-err));
+		return err;
 	}
 	rv->dev = (uint64_t)st.st_dev;
 	rv->ino = (uint64_t)st.st_ino;
@@ -108,8 +118,9 @@ int stp_rendezvous_open(struct stp_rendezvous *rv, const char *exe, char *msg, s
 		return err;
 	rv->fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (rv->fd < 0) {
-		snprintf(msg, msglen, "socket: %s", strerror(errno));
-		return -errno;
+		err = -errno;
+		snprintf(msg, msglen, "socket: %s", strerror(-err));
+		return err;
 	}
 	/* Another session may remove the directory when it ends, between our
 	 * mkdir and our bind: make it again. */
