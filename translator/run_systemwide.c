@@ -99,6 +99,30 @@ static int attach(struct sysw *w, pid_t pid)
 	return 0;
 }
 
+/* A stopped process (job control, a debugger) cannot answer its control
+ * socket until it is continued: attaching would hang us for the control
+ * call's timeout. */
+static bool stopped(long pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	/* "pid (comm) S ...": comm may hold anything, the state follows its
+	 * last ')'. */
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && (p[2] == 'T' || p[2] == 't');
+}
+
 static void scan_proc(struct sysw *w)
 {
 	DIR *d = opendir("/proc");
@@ -125,10 +149,16 @@ static void scan_proc(struct sysw *w)
 		if (stat(dir, &st) < 0 || st.st_uid != uid)
 			continue;
 		for (int i = 0; i < w->nrv; i++) {
-			if (stp_rendezvous_matches(&w->rv[i], (pid_t)pid)) {
+			if (!stp_rendezvous_matches(&w->rv[i], (pid_t)pid))
+				continue;
+			if (stopped(pid))
+				fprintf(stderr,
+					"WARNING: process %ld is stopped: not attached (it runs "
+					"untraced when continued)\n",
+					pid);
+			else
 				attach(w, (pid_t)pid);
-				break;
-			}
+			break;
 		}
 	}
 	closedir(d);
