@@ -10,6 +10,7 @@
  * the child runs it too (the parent waits for it); -e executes the
  * program again at the end, without -e (same pid, a new image).
  */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -62,7 +63,9 @@ int main(int argc, char **argv)
 		sigaddset(&usr1, SIGUSR1);
 		sigprocmask(SIG_BLOCK, &usr1, NULL);
 		printf("ready %d\n", (int)getpid());
-		sigwaitinfo(&usr1, NULL);
+		/* EINTR after a SIGSTOP and SIGCONT (signal(7)): not the go. */
+		while (sigwaitinfo(&usr1, NULL) < 0 && errno == EINTR)
+			;
 	}
 	if (forks && (child = fork()) < 0)
 		return 1;
