@@ -9,7 +9,8 @@
  *                 each executable (so that a process starting from now on
  *                 announces itself and waits), then scan /proc and attach
  *                 the module to each process of it running already, as -x
- *                 does.  Processes running now see hits from when the
+ *                 does (not a stopped one: it could not answer).
+ *                 Processes running now see hits from when the
  *                 attach lands (and the session is RUNNING); processes
  *                 started later see every hit of their main().
  *   sysw_pollfds  what the main loop polls besides its own: the
