@@ -349,6 +349,8 @@ static const char *cg_target(struct cg *g, struct expr *x)
 		return cg_cstr(g->a, p->mark);
 	case CTX_FORMAT:
 		return cg_cstr(g->a, p->format);
+	case CTX_PROVIDER:
+		return cg_cstr(g->a, p->provider);
 	case CTX_PARMS:
 		return cg_parms(g);
 	case CTX_ARG:
