@@ -313,6 +313,18 @@ static void lite_emit(struct cg *g, const struct stmt *st)
 		cg_var(g, x->a->sym), delta);
 }
 
+/* A sys/sdt.h probe whose handler only adds constants to counters: its
+ * hits can be counted in the kernel (the BPF program's per-CPU counts)
+ * and the handler run once per hit counted, in stapmark, without a
+ * record per hit in the ring -- what bpftrace does for count(). */
+static bool sdt_count_only(const struct cg *g, const struct derived_probe *p)
+{
+	for (int i = 0; i < g->prog->globals.n; i++)
+		if (p->locks[i])
+			return false;
+	return p->sdt && !p->cond && p->maxarg == 0 && lite_stmt(p->body);
+}
+
 /* What probefunc() says in a function probe: the function, or for an
  * absolute statement its address. */
 const char *probe_func(struct cg *g, const struct derived_probe *p)
@@ -502,10 +514,11 @@ static void probe_tables(struct cg *g, int *nmarks, int *nsdts, int *nfuncs, int
 			continue;
 		if (!(*nsdts)++)
 			cg_line(g, "static const struct stp_prog_sdt stpm_sdts[] = {");
-		cg_line(g, "\t{%s, %s, %s, stpm_probe_%d, %d, %#xu, %s},",
+		cg_line(g, "\t{%s, %s, %s, stpm_probe_%d, %d, %#xu, %s, %d, %d},",
 			cg_cstr(g->a, pr->sdt_file), cg_cstr(g->a, pr->provider),
-			cg_cstr(g->a, pr->mark), i, pr->maxarg, pr->sdt_strings & ((1u << pr->maxarg) - 1),
-			cg_cstr(g->a, pr->pp));
+			cg_cstr(g->a, pr->mark), i, pr->maxarg,
+			pr->sdt_strings & ((1u << pr->maxarg) - 1), cg_cstr(g->a, pr->pp),
+			pr->sdt_comm, sdt_count_only(g, pr));
 	}
 	if (*nsdts)
 		cg_line(g, "};\n");
@@ -619,10 +632,9 @@ static void program_desc(struct cg *g)
 		"\t.unread = %s,\n\t.nunread = %d,\n\t.regexes = %s,\n\t.nregexes = %d,\n};",
 		cg_cstr(g->a, g->s->module_name ? g->s->module_name : "stapmark"),
 		g->prog->ncounters, TABLE("marks", nmarks), TABLE("sdts", nsdts),
-		TABLE("funcs", nfuncs),
-		TABLE("kprobes", nkprobes), TABLE("timers", ntimers), TABLE("begin", nbegin),
-		TABLE("end", nend), TABLE("error", nerror), TABLE("unread", nunread),
-		TABLE("regexes", g->prog->regexes.n));
+		TABLE("funcs", nfuncs), TABLE("kprobes", nkprobes), TABLE("timers", ntimers),
+		TABLE("begin", nbegin), TABLE("end", nend), TABLE("error", nerror),
+		TABLE("unread", nunread), TABLE("regexes", g->prog->regexes.n));
 #undef TABLE
 }
 

@@ -114,6 +114,7 @@ struct derived_probe {
 	bool sdt;
 	const char *provider, *sdt_file;
 	unsigned sdt_strings;
+	bool sdt_comm; /* it calls execname(), itself or through functions */
 	struct marker_arg args[ELAB_MAX_MARKER_ARGS];
 	int nargs;
 	const char *function;

@@ -410,8 +410,7 @@ static bool derive_target(struct deriving *dv, const struct probe_point *pt, str
 		for (int i = 1; i < k; i++)
 			if (!c[i].arg || c[i].arg->kind != EX_STRING) {
 				diag_error(c[i].pos, "semantic error",
-					   "%s needs a string: %s(\"NAME\")", c[i].name,
-					   c[i].name);
+					   "%s needs a string: %s(\"NAME\")", c[i].name, c[i].name);
 				return true;
 			}
 	} else if ((!process && !kernel) || n < 2 || n > 3) {
@@ -428,8 +427,8 @@ static bool derive_target(struct deriving *dv, const struct probe_point *pt, str
 	if (process && c->arg && c->arg->kind != EX_STRING)
 		return false;
 	if (!mc[0].arg || mc[0].arg->kind != EX_STRING) {
-		diag_error(mc[0].pos, "semantic error", "%s needs a string: %s(\"NAME\")", mc[0].name,
-			   mc[0].name);
+		diag_error(mc[0].pos, "semantic error", "%s needs a string: %s(\"NAME\")",
+			   mc[0].name, mc[0].name);
 		return true;
 	}
 	if (k == 1 && n == 3 &&

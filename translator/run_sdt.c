@@ -44,7 +44,10 @@ struct sdt_run {
 	struct bpf_link **links;
 	int nlinks;
 	struct ring_buffer *rb;
-	int drops_fd;
+	int drops_fd, counts_fd;
+	uint64_t *counted; /* per probe: hits counted in the kernel, handled */
+	uint64_t *percpu; /* scratch: one probe's per-CPU counts */
+	int ncpu;
 	struct bpf_link *fork_link;
 	pthread_t thread;
 	bool started;
@@ -108,6 +111,31 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* Whether probe i is counted in the kernel (its handler only adds
+ * constants to counters). */
+static bool counted(const struct stp_script *sc, int i)
+{
+	return sc->sdt[i].count_only && i < STP_SDT_MAXCOUNTED;
+}
+
+/* Run the count-only handlers once per hit counted since the last time. */
+static void run_counted(struct sdt_run *r)
+{
+	struct stp_user_remote none = {0};
+
+	for (int i = 0; r->counts_fd >= 0 && i < r->sc->nsdt; i++) {
+		uint32_t key = (uint32_t)i;
+		uint64_t sum = 0;
+
+		if (!counted(r->sc, i) || bpf_map_lookup_elem(r->counts_fd, &key, r->percpu))
+			continue;
+		for (int c = 0; c < r->ncpu; c++)
+			sum += r->percpu[c];
+		for (; r->counted[i] < sum; r->counted[i]++)
+			r->sc->run_sdt(i, NULL, &none);
+	}
+}
+
 static void *reader(void *arg)
 {
 	struct sdt_run *r = arg;
@@ -116,9 +144,11 @@ static void *reader(void *arg)
 	/* Signals are the main thread's. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	while (!r->stop)
+	while (!r->stop) {
 		if (ring_buffer__poll(r->rb, POLL_MS) < 0 && errno != EINTR)
 			break;
+		run_counted(r);
+	}
 	return NULL;
 }
 
@@ -192,7 +222,7 @@ int sdt_run_open(struct sdt_run **out, const struct stp_script *sc, pid_t pid, b
 	if (!r)
 		return fail(err, errlen, "%s", strerror(ENOMEM));
 	r->sc = sc;
-	r->drops_fd = -1;
+	r->drops_fd = r->counts_fd = -1;
 	bpf_msg[0] = 0;
 	libbpf_set_print(on_libbpf_print);
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "stapmark_sdt");
@@ -225,7 +255,8 @@ int sdt_run_open(struct sdt_run **out, const struct stp_script *sc, pid_t pid, b
 	for (int i = 0; i < sc->nsdt; i++) {
 		const struct stp_script_sdt *p = &sc->sdt[i];
 		LIBBPF_OPTS(bpf_usdt_opts, uo,
-			    .usdt_cookie = STP_SDT_COOKIE(i, p->nargs, p->strings));
+			    .usdt_cookie = STP_SDT_COOKIE(i, p->nargs, p->comm != 0, counted(sc, i),
+							  p->strings));
 
 		bpf_msg[0] = 0;
 		r->links[i] =
@@ -243,6 +274,12 @@ int sdt_run_open(struct sdt_run **out, const struct stp_script *sc, pid_t pid, b
 	r->rb = ring_buffer__new(bpf_object__find_map_fd_by_name(r->obj, "events"), on_record, r,
 				 NULL);
 	r->drops_fd = bpf_object__find_map_fd_by_name(r->obj, "drops");
+	r->counts_fd = bpf_object__find_map_fd_by_name(r->obj, "counts");
+	r->ncpu = libbpf_num_possible_cpus();
+	r->counted = calloc((size_t)sc->nsdt + 1, sizeof(*r->counted));
+	r->percpu = calloc(r->ncpu > 0 ? (size_t)r->ncpu : 1, sizeof(*r->percpu));
+	if (!r->counted || !r->percpu || r->ncpu <= 0)
+		return fail(err, errlen, "%s", strerror(ENOMEM));
 	if (!r->rb)
 		return fail(err, errlen, "cannot map the BPF ring: %s", strerror(errno));
 	return 0;
@@ -272,6 +309,7 @@ void sdt_run_finish(struct sdt_run *r)
 	r->started = false;
 	if (r->rb)
 		ring_buffer__consume(r->rb);
+	run_counted(r);
 }
 
 uint64_t sdt_run_drops(const struct sdt_run *r)
@@ -296,6 +334,8 @@ void sdt_run_close(struct sdt_run *r)
 	sdt_run_finish(r);
 	ring_buffer__free(r->rb);
 	free(r->links);
+	free(r->counted);
+	free(r->percpu);
 	bpf_object__close(r->obj);
 	free(r);
 }

@@ -33,6 +33,14 @@ struct {
 	__type(value, __u64);
 } drops SEC(".maps");
 
+/* Hits of the count-only probes, by probe index, per CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, STP_SDT_MAXCOUNTED);
+	__type(key, __u32);
+	__type(value, __u64);
+} counts SEC(".maps");
+
 /* Wake stapmark when more than this many bytes wait: a quarter of the ring. */
 #define WAKEUP_BYTES (1 << 22)
 
@@ -79,7 +87,7 @@ static __always_inline void fill(struct pt_regs *ctx, struct stp_sdt_event *e, l
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	unsigned int want = STP_SDT_COOKIE_NARGS(cookie);
-	int have = bpf_usdt_arg_cnt(ctx);
+	int have = want ? bpf_usdt_arg_cnt(ctx) : 0;
 
 	e->index = STP_SDT_COOKIE_INDEX(cookie);
 	e->pid = id >> 32;
@@ -91,6 +99,7 @@ static __always_inline void fill(struct pt_regs *ctx, struct stp_sdt_event *e, l
 	if (want > (unsigned int)have)
 		want = have;
 	e->nargs = want;
+	e->comm[0] = 0;
 	for (int i = 0; i < STP_SDT_MAXARGS; i++) {
 		long v = 0;
 
@@ -100,7 +109,8 @@ static __always_inline void fill(struct pt_regs *ctx, struct stp_sdt_event *e, l
 			v = 0;
 		e->args[i] = v;
 	}
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	if (STP_SDT_COOKIE_COMM(cookie))
+		bpf_get_current_comm(e->comm, sizeof(e->comm));
 }
 
 static __always_inline long wake_flags(void)
@@ -122,6 +132,14 @@ int stp_sdt_hit(struct pt_regs *ctx)
 			return 0;
 	}
 
+	if (STP_SDT_COOKIE_COUNT(cookie)) {
+		__u32 idx = STP_SDT_COOKIE_INDEX(cookie);
+		__u64 *n = bpf_map_lookup_elem(&counts, &idx);
+
+		if (n)
+			(*n)++; /* this CPU's own slot */
+		return 0;
+	}
 	if (!strmask) {
 		struct stp_sdt_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 

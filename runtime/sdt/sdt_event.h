@@ -8,6 +8,11 @@
  * capture, so a hit costs no more than the script needs:
  *   bits  0..15  the probe's index in the program's SDT table
  *   bits 16..19  how many arguments to read ($arg1..$argN the script uses)
+ *   bit  20      copy the thread's comm (the script calls execname(): the
+ *                copy costs about as much as the rest of the record)
+ *   bit  21      only count the hit (in `counts`, per CPU, at the probe's
+ *                index): the handler just adds constants to counters, so
+ *                stapmark runs it once per hit counted, no record needed
  *   bits 32..43  the arguments whose strings to copy at the hit (the script
  *                passes them to user_string()): the process may be gone, or
  *                have changed the memory, by the time stapmark runs the
@@ -20,11 +25,15 @@
 #define STP_SDT_NSTR 4
 #define STP_SDT_STRLEN 256 /* a string this long (with its NUL) is cut: read the rest */
 
-#define STP_SDT_COOKIE(index, nargs, strmask)                              \
-	((unsigned long long)(index) | (unsigned long long)(nargs) << 16 | \
+#define STP_SDT_COOKIE(index, nargs, comm, count, strmask)                      \
+	((unsigned long long)(index) | (unsigned long long)(nargs) << 16 |      \
+	 (unsigned long long)(comm) << 20 | (unsigned long long)(count) << 21 | \
 	 (unsigned long long)(strmask) << 32)
 #define STP_SDT_COOKIE_INDEX(c) ((unsigned int)((c)&0xffff))
 #define STP_SDT_COOKIE_NARGS(c) ((unsigned int)(((c) >> 16) & 0xf))
+#define STP_SDT_COOKIE_COMM(c) ((unsigned int)(((c) >> 20) & 1))
+#define STP_SDT_COOKIE_COUNT(c) ((unsigned int)(((c) >> 21) & 1))
+#define STP_SDT_MAXCOUNTED 1024 /* probes that can be counted in the kernel */
 #define STP_SDT_COOKIE_STRMASK(c) ((unsigned int)(((c) >> 32) & 0xfff))
 
 /* The BPF program's settings (its .rodata, written before load). */

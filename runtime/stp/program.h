@@ -69,6 +69,10 @@ struct stp_prog_sdt {
 	int nargs; /* arguments the handler reads: $arg1..$argN */
 	unsigned strings; /* those it passes to user_string (bit k-1: $argk) */
 	const char *pp;
+	int comm; /* it calls execname(): the hit copies the thread's name */
+	/* It only adds constants to counters: hits may be counted by the
+	 * host and fn run once per hit later, with no arguments. */
+	int count_only;
 };
 
 /* probe kernel.function("f")[.return], kprobe.*: the kernel's kprobes and

@@ -42,6 +42,8 @@ struct stp_script_sdt {
 	const char *path, *provider, *name, *pp;
 	int nargs; /* $arg1..$argN are read */
 	unsigned strings; /* the arguments to copy as strings at the hit */
+	int comm; /* the handler calls execname() */
+	int count_only; /* it only adds constants to counters (program.h) */
 };
 
 struct stp_user_remote;

@@ -228,9 +228,10 @@ static void describe(void)
 	struct stp_script_sdt *sdt = calloc((size_t)P->nsdts + 1, sizeof(*sdt));
 
 	for (int i = 0; sdt && i < P->nsdts; i++)
-		sdt[i] = (struct stp_script_sdt){P->sdts[i].path, P->sdts[i].provider,
-						 P->sdts[i].name,     P->sdts[i].pp,
-						 P->sdts[i].nargs,    P->sdts[i].strings};
+		sdt[i] = (struct stp_script_sdt){P->sdts[i].path,  P->sdts[i].provider,
+						 P->sdts[i].name,  P->sdts[i].pp,
+						 P->sdts[i].nargs, P->sdts[i].strings,
+						 P->sdts[i].comm,  P->sdts[i].count_only};
 	script.nsdt = sdt ? P->nsdts : 0;
 	script.sdt = sdt;
 	script.ntimers = t ? P->ntimers : 0;
