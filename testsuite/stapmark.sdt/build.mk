@@ -13,3 +13,9 @@ $(SDTT)/throw: $(SDT_DIR)/throw.cc
 	$(CXX) -O2 -g -Wall -Wextra -o $@ $<
 
 TESTSUITE_PROGRAMS += $(SDTT)/sdt_only $(SDTT)/throw
+
+$(SDTT)/sdt_sib: $(SDT_DIR)/sdt_sib.c
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) -o $@ $<
+
+TESTSUITE_PROGRAMS += $(SDTT)/sdt_sib
