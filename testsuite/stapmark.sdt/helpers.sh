@@ -63,6 +63,14 @@ probe process("/usr/bin/python3.11").mark("audit") {
 }
 probe end { foreach (e in hits) printf("%s %d\n", e, hits[e]) }'
 	;;
+crash) # N audit events, then the process aborts: nothing already made is lost
+	n=$1
+	printf 'import sys, os\nfor i in range(%d): sys.audit("myapp.event", i)\nos.abort()\n' "$n" >"$work/crash.py"
+	"$stapmark" -c "$py $work/crash.py" -e '
+global hits
+probe process("/usr/bin/python3.11").mark("audit") { if (user_string($arg1) == "myapp.event") hits++ }
+probe end { printf("hits %d\n", hits) }' 2>&1 | sed 's/^stapmark: .* killed by signal 6$/killed by SIGABRT/'  | sort
+	;;
 gc) # gc__start/gc__done around N gc.collect() calls (between two audit events)
 	n=$1
 	"$stapmark" -c "$py -c 'import sys, gc

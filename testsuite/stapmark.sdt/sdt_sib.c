@@ -8,8 +8,10 @@
 
 int main(void)
 {
-	__asm__ __volatile__(STAP_PROBE_ASM(sdtdemo, sib, 8 @-8(% rbp, % rax, 8)));
-	__asm__ __volatile__(
-		STAP_PROBE_ASM(sdtdemo, plain, 8 @ % rdi - 4 @$5 8 @-16(% rbp)8 @(% rax)));
+	/* The specs are assembler text: clang-format must not space them. */
+	// clang-format off
+	__asm__ __volatile__(STAP_PROBE_ASM(sdtdemo, sib, 8@-8(%rbp,%rax,8)));
+	__asm__ __volatile__(STAP_PROBE_ASM(sdtdemo, plain, 8@%rdi -4@$5 8@-16(%rbp) 8@(%rax)));
+	// clang-format on
 	return 0;
 }
