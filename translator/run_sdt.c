@@ -182,6 +182,27 @@ static int tgid_offset(void)
 	return off;
 }
 
+/* $STAPMARK_SDT_RING: the ring's size in bytes (a power of 2, at least a
+ * page), else the program's 16 MiB. */
+static int set_ring_size(struct sdt_run *r, char *err, size_t errlen)
+{
+	const char *v = getenv("STAPMARK_SDT_RING");
+	char *end;
+	unsigned long size = v ? strtoul(v, &end, 0) : 0;
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (!v || !*v)
+		return 0;
+	if (*end || size < (unsigned long)page || (size & (size - 1)) || size > 1ul << 30)
+		return fail(err, errlen,
+			    "STAPMARK_SDT_RING=%s: not a power of 2 between %ld and 1 GiB", v,
+			    page);
+	if (bpf_map__set_max_entries(bpf_object__find_map_by_name(r->obj, "events"),
+				     (uint32_t)size))
+		return fail(err, errlen, "cannot size the BPF ring: %s", strerror(errno));
+	return 0;
+}
+
 /* -c: the command's pid and its descendants (the fork program adds them). */
 static int set_filter(struct sdt_run *r, char *err, size_t errlen)
 {
@@ -229,6 +250,8 @@ int sdt_run_open(struct sdt_run **out, const struct stp_script *sc, pid_t pid, b
 	r->obj = bpf_object__open_mem(stp_sdt_bpf_obj,
 				      (size_t)(stp_sdt_bpf_obj_end - stp_sdt_bpf_obj), &oo);
 	if (r->obj && descendants && set_filter(r, err, errlen))
+		return -1;
+	if (r->obj && set_ring_size(r, err, errlen))
 		return -1;
 	if (!r->obj || bpf_object__load(r->obj))
 		return fail(err, errlen, "cannot load the BPF program for sys/sdt.h probes: %s%s%s",

@@ -115,8 +115,12 @@ static __always_inline void fill(struct pt_regs *ctx, struct stp_sdt_event *e, l
 
 static __always_inline long wake_flags(void)
 {
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP
-									    : BPF_RB_NO_WAKEUP;
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+
+	/* A ring smaller than the default ($STAPMARK_SDT_RING): at half of it. */
+	return avail > WAKEUP_BYTES || avail > bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) / 2
+		       ? BPF_RB_FORCE_WAKEUP
+		       : BPF_RB_NO_WAKEUP;
 }
 
 SEC("usdt")
