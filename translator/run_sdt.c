@@ -204,7 +204,7 @@ static int set_ring_size(struct sdt_run *r, char *err, size_t errlen)
 }
 
 /* -c: the command's pid and its descendants (the fork program adds them). */
-static int set_filter(struct sdt_run *r, char *err, size_t errlen)
+static int set_filter(struct sdt_run *r, pid_t root, char *err, size_t errlen)
 {
 	struct bpf_map *m;
 	int off = tgid_offset();
@@ -228,6 +228,7 @@ static int set_filter(struct sdt_run *r, char *err, size_t errlen)
 			break;
 		cfg->filter = 1;
 		cfg->tgid_offset = (unsigned int)off;
+		cfg->root = (unsigned int)root;
 		return 0;
 	}
 	return fail(err, errlen, "the BPF program has no settings (.rodata)");
@@ -249,7 +250,7 @@ int sdt_run_open(struct sdt_run **out, const struct stp_script *sc, pid_t pid, b
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "stapmark_sdt");
 	r->obj = bpf_object__open_mem(stp_sdt_bpf_obj,
 				      (size_t)(stp_sdt_bpf_obj_end - stp_sdt_bpf_obj), &oo);
-	if (r->obj && descendants && set_filter(r, err, errlen))
+	if (r->obj && descendants && set_filter(r, pid, err, errlen))
 		return -1;
 	if (r->obj && set_ring_size(r, err, errlen))
 		return -1;

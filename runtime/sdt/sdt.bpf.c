@@ -132,7 +132,8 @@ int stp_sdt_hit(struct pt_regs *ctx)
 	if (cfg.filter) {
 		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
-		if (!bpf_map_lookup_elem(&targets, &tgid))
+		/* the command itself without a map lookup */
+		if (tgid != cfg.root && !bpf_map_lookup_elem(&targets, &tgid))
 			return 0;
 	}
 

@@ -40,6 +40,7 @@
 struct stp_sdt_config {
 	unsigned int filter; /* only the processes in the targets map */
 	unsigned int tgid_offset; /* of tgid in struct task_struct */
+	unsigned int root; /* the command's pid: in targets, and checked first */
 };
 
 struct stp_sdt_event {
