@@ -242,6 +242,12 @@ static int attach_sdt(struct run *r, pid_t pid)
 		fprintf(stderr, "stapmark: %s\n", err);
 		return 1;
 	}
+	if (r->s->verbose)
+		fprintf(stderr, "Pass 5: attached %d sys/sdt.h probe%s to %s\n", r->sc->nsdt,
+			r->sc->nsdt == 1 ? "" : "s",
+			pid < 0	   ? "every process"
+			: r->child ? "the command and its descendants"
+				   : "the process");
 	return 0;
 }
 
