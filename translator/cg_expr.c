@@ -318,8 +318,9 @@ static const char *cg_parms(struct cg *g)
 	for (int i = 0; i < p->nargs; i++) {
 		bool str = p->args[i].script_type == MARKER_STYPE_STRING;
 
-		fmt = arena_printf(g->a, "%s%s%s=%s", fmt, i ? " " : "", p->args[i].name,
-				   str ? "%s" : "%#x");
+		/* stap 4.8 spells a sys/sdt.h probe's "$arg1=0x2a $arg2=..." */
+		fmt = arena_printf(g->a, "%s%s%s%s=%s", fmt, i ? " " : "", p->sdt ? "$" : "",
+				   p->args[i].name, str ? "%s" : "%#x");
 		if (str) {
 			const char *q = string_tmp(g);
 

@@ -100,6 +100,20 @@ probe process("/usr/bin/python3.11").mark("gc__start") { if (on) { starts++; gen
 probe process("/usr/bin/python3.11").mark("gc__done") { if (on && $arg1 >= 0) dones++ }
 probe end { printf("start %d done %d gen2 %d\n", starts, dones, gen[2]) }'
 	;;
+parms) # $$parms, $$name, $$provider of gc__start for gc.collect(1)
+	"$stapmark" -c "$py -c 'import sys, gc
+gc.disable()
+sys.audit(\"test.begin\")
+gc.collect(1)
+sys.audit(\"test.end\")'" -e '
+global on
+probe process("/usr/bin/python3.11").mark("audit") {
+	e = user_string($arg1); if (e == "test.begin") on = 1; else if (e == "test.end") on = 0
+}
+probe process("/usr/bin/python3.11").provider("python").mark("gc__start") {
+	if (on) printf("%s|%s|%s|%s\n", $$parms, $$vars, $$name, $$provider)
+}'
+	;;
 import) # import__find__load__start with the module's name
 	"$stapmark" -c "$py -c 'import json, csv'" -e '
 probe process("/usr/bin/python3.11").mark("import__find__load__start") {
