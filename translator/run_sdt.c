@@ -96,7 +96,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	memcpy(hit.comm, e->comm, sizeof(hit.comm));
 	for (unsigned int i = 0; i < e->nargs && i < STP_SDT_MAXARGS; i++)
 		args[i] = e->args[i];
-	if (e->nstr && size >= sizeof(struct stp_sdt_event_str)) {
+	if (e->nstr && e->nstr <= STP_SDT_NSTR && size >= STP_SDT_EVENT_STR_SIZE(e->nstr)) {
 		const struct stp_sdt_event_str *s = data;
 
 		hit.str_cap = STP_SDT_STRLEN;

@@ -156,7 +156,19 @@ int stp_sdt_hit(struct pt_regs *ctx)
 		bpf_ringbuf_submit(e, wake_flags());
 		return 0;
 	}
-	struct stp_sdt_event_str *s = bpf_ringbuf_reserve(&events, sizeof(*s), 0);
+	/* Room for as many strings as the probe copies, no more: a record is
+	 * memory the hit writes and stapmark reads. */
+	unsigned int want = __builtin_popcount(strmask);
+	struct stp_sdt_event_str *s;
+
+	if (want <= 1)
+		s = bpf_ringbuf_reserve(&events, STP_SDT_EVENT_STR_SIZE(1), 0);
+	else if (want == 2)
+		s = bpf_ringbuf_reserve(&events, STP_SDT_EVENT_STR_SIZE(2), 0);
+	else if (want == 3)
+		s = bpf_ringbuf_reserve(&events, STP_SDT_EVENT_STR_SIZE(3), 0);
+	else
+		s = bpf_ringbuf_reserve(&events, STP_SDT_EVENT_STR_SIZE(4), 0);
 
 	if (!s) {
 		dropped();
@@ -166,7 +178,7 @@ int stp_sdt_hit(struct pt_regs *ctx)
 	unsigned int n = 0;
 
 	for (int i = 0; i < STP_SDT_MAXARGS; i++) {
-		if (!(strmask & (1u << i)) || i >= s->e.nargs || n >= STP_SDT_NSTR)
+		if (!(strmask & (1u << i)) || i >= s->e.nargs || n >= STP_SDT_NSTR || n >= want)
 			continue;
 		s->str_arg[n & (STP_SDT_NSTR - 1)] = i;
 		s->str_len[n & (STP_SDT_NSTR - 1)] = bpf_probe_read_user_str(

@@ -52,12 +52,15 @@ struct stp_sdt_event {
 	char comm[16];
 };
 
-/* A hit with captured strings: str[i] is the string at args[str_arg[i]]. */
+/* A hit with captured strings: str[i] is the string at args[str_arg[i]].
+ * A record holds only the nstr strings it copies (STP_SDT_EVENT_STR_SIZE). */
 struct stp_sdt_event_str {
 	struct stp_sdt_event e;
 	unsigned char str_arg[STP_SDT_NSTR];
 	int str_len[STP_SDT_NSTR]; /* bytes copied with the NUL; <= 0: unreadable */
 	char str[STP_SDT_NSTR][STP_SDT_STRLEN];
 };
+#define STP_SDT_EVENT_STR_SIZE(n) \
+	(__builtin_offsetof(struct stp_sdt_event_str, str) + (n)*STP_SDT_STRLEN)
 
 #endif
