@@ -34,6 +34,7 @@
 #include "region.h"
 #include "run.h"
 #include "run_load.h"
+#include "run_sdt.h"
 #include "run_systemwide.h"
 #include "stp_attach.h"
 #include "stp_drain.h"
@@ -61,6 +62,7 @@ struct run {
 	struct pollfd *pfd; /* wait_events' poll set */
 	int npfd;
 	int64_t *next_due; /* per timer, CLOCK_MONOTONIC ns */
+	struct sdt_run *sdt; /* sys/sdt.h probes: attached from stapmark */
 	unsigned int seed;
 };
 
@@ -266,10 +268,37 @@ static void main_loop(struct run *r)
 	}
 }
 
+/* sys/sdt.h probes of process pid (-1: of every process). */
+static int attach_sdt(struct run *r, pid_t pid)
+{
+	char err[1024];
+
+	if (sdt_run_open(&r->sdt, r->sc, pid, r->child, err, sizeof(err))) {
+		fprintf(stderr, "stapmark: %s\n", err);
+		return 1;
+	}
+	if (r->s->verbose)
+		fprintf(stderr, "Pass 5: attached %d sys/sdt.h probe%s to %s\n", r->sc->nsdt,
+			r->sc->nsdt == 1 ? "" : "s",
+			pid < 0	   ? "every process"
+			: r->child ? "the command and its descendants"
+				   : "the process");
+	return 0;
+}
+
 /* -x: before the begin probes, so that a process we cannot attach to is a
  * setup failure (no script output); its handlers wait for RUNNING. */
 static int attach_target(struct run *r)
 {
+	/* Only sys/sdt.h probes: nothing to load into the process (which
+	 * need not link libmarkers); stapmark attaches to it from outside. */
+	if (r->sc->nsdt && !r->sc->nprocess_probes) {
+		r->pid = r->s->target_pid;
+		if (r->sc->set_target)
+			r->sc->set_target(r->pid);
+		r->pidfd = (int)syscall(SYS_pidfd_open, r->pid, 0);
+		return attach_sdt(r, r->pid);
+	}
 	int err = stp_attach_pid(r->s->target_pid, r->mod.path, &r->seg, &r->att);
 
 	if (err) {
@@ -282,6 +311,16 @@ static int attach_target(struct run *r)
 	if (r->sc->set_target)
 		r->sc->set_target(r->pid);
 	r->pidfd = (int)syscall(SYS_pidfd_open, r->pid, 0);
+	return r->sc->nsdt ? attach_sdt(r, r->pid) : 0;
+}
+
+/* The SDT handlers run from here on (the session is RUNNING). */
+static int start_sdt(struct run *r)
+{
+	int e = r->sdt ? sdt_run_start(r->sdt) : 0;
+
+	if (e)
+		return setup_error("cannot start the sys/sdt.h reader", strerror(-e));
 	return 0;
 }
 
@@ -301,7 +340,26 @@ static int start_systemwide(struct run *r)
 /* -c: after the begin probes, so that no event of the command is missed. */
 static int spawn_target(struct run *r)
 {
-	int err = stp_spawn_command(&r->pid, r->s->target_cmd, r->mod.path, &r->seg);
+	int err, gate;
+
+	if (r->sc->nsdt) { /* held before its exec until the probes are on */
+		err = sdt_spawn_held(&r->pid, &gate, r->s->target_cmd, r->mod.path, &r->seg);
+		if (!err) {
+			r->child = true;
+			if (attach_sdt(r, r->pid)) {
+				kill(r->pid, SIGKILL);
+				close(gate);
+				return 1;
+			}
+			if (r->sc->set_target)
+				r->sc->set_target(r->pid);
+			r->pidfd = (int)syscall(SYS_pidfd_open, r->pid, 0);
+			sdt_spawn_release(gate);
+			return start_sdt(r);
+		}
+	} else {
+		err = stp_spawn_command(&r->pid, r->s->target_cmd, r->mod.path, &r->seg);
+	}
 
 	if (err) {
 		fprintf(stderr, "stapmark: cannot start '%s': %s\n", r->s->target_cmd,
@@ -416,18 +474,25 @@ static int setup(struct run *r, const char *module_path)
 	r->session_up = true;
 	if (start_timers(r))
 		return setup_error("cannot start the timers", strerror(ENOMEM));
-	if (r->systemwide)
-		return start_systemwide(r);
-	return r->s->target_pid > 0 ? attach_target(r) : 0;
+	if (r->s->target_pid > 0)
+		return attach_target(r);
+	if (r->systemwide && start_systemwide(r))
+		return 1;
+	/* Neither -c nor -x: sys/sdt.h probes of every process, now and later. */
+	return r->sc->nsdt && !r->s->target_cmd ? attach_sdt(r, -1) : 0;
 }
 
 /* Closing reports, as stap prints them, after all output is written. */
 static int finish(struct run *r)
 {
 	int64_t errors = r->sc->errors(), skipped = r->sc->skipped();
+	uint64_t lost = sdt_run_drops(r->sdt); /* sys/sdt.h hits the ring had no room for */
 
 	stp_drainer_stop(r->drainer);
 	stp_transport_report_drops(&r->seg, stderr);
+	if (lost)
+		fprintf(stderr, "WARNING: %llu sys/sdt.h probe hits dropped (BPF ring full)\n",
+			(unsigned long long)lost);
 	if (errors || skipped)
 		fprintf(stderr, "WARNING: Number of errors: %lld, skipped probes: %lld\n",
 			(long long)errors, (long long)skipped);
@@ -436,6 +501,7 @@ static int finish(struct run *r)
 
 static void cleanup(struct run *r)
 {
+	sdt_run_close(r->sdt);
 	if (r->session_up)
 		r->sc->session_exit();
 	if (r->drainer) {
@@ -476,8 +542,12 @@ int pass5_run(struct session *s, const char *module_path)
 	r.sc->run_begin();
 	if (running(&r) && !run_signals && s->target_cmd)
 		rc = spawn_target(&r);
+	else if (running(&r))
+		rc = start_sdt(&r);
 	if (!rc)
 		main_loop(&r);
+	/* Every SDT hit already made runs its handler before the stop. */
+	sdt_run_finish(r.sdt);
 	/* Marker handlers see STOPPING and return at once; then detach. */
 	r.sc->request_stop();
 	detach_target(&r);

@@ -183,6 +183,15 @@ static void set_target(int64_t pid)
 	__atomic_store_n(&(*P->region)->target_pid, pid, __ATOMIC_RELEASE);
 }
 
+/* A sys/sdt.h hit, read from the ring by stapmark: the handler runs here,
+ * as the process hit. */
+static void run_sdt(int i, const int64_t *args, const struct stp_user_remote *hit)
+{
+	stp_user_set_remote(hit);
+	P->sdts[i].fn(args);
+	stp_user_set_remote(NULL);
+}
+
 static struct stp_script script = {
 	.abi = STP_SCRIPT_ABI,
 	.session_init = session_init,
@@ -196,6 +205,7 @@ static struct stp_script script = {
 	.errors = errors,
 	.skipped = skipped,
 	.set_target = set_target,
+	.run_sdt = run_sdt,
 };
 static pthread_once_t script_once = PTHREAD_ONCE_INIT;
 
@@ -238,6 +248,17 @@ static void describe(void)
 	script.nprocess_probes += P->nfuncs;
 	script.nprocess_functions = P->nfuncs;
 	add_process_paths();
+	/* SDT probes need no target: with neither -c nor -x they are of
+	 * every process (stapmark attaches to them, not libmarkers). */
+	struct stp_script_sdt *sdt = calloc((size_t)P->nsdts + 1, sizeof(*sdt));
+
+	for (int i = 0; sdt && i < P->nsdts; i++)
+		sdt[i] = (struct stp_script_sdt){P->sdts[i].path,  P->sdts[i].provider,
+						 P->sdts[i].name,  P->sdts[i].pp,
+						 P->sdts[i].nargs, P->sdts[i].strings,
+						 P->sdts[i].comm,  P->sdts[i].count_only};
+	script.nsdt = sdt ? P->nsdts : 0;
+	script.sdt = sdt;
 	script.ntimers = t ? P->ntimers : 0;
 	script.timers = t ? t : &no_timers;
 	script.has_begin = P->nbegin > 0;
