@@ -582,7 +582,7 @@ static int derive_aliases(struct deriving *dv, const struct probe_point *pt, str
 			matched++;
 			/* The kernel's tapsets stand on kernel probes: say so before
 			 * looking for kernel tables a user-space run has no use for. */
-			if (sc->kernel_only && e->s->backend == &backend_user) {
+			if (sc->kernel_only && e->s->backend && !e->s->backend->kernel) {
 				diag_error(pt->pos, "semantic error",
 					   "probe alias '%s' is of the kernel tapsets (%s): the "
 					   "user-space backend cannot run it; it needs the kernel "
