@@ -12,7 +12,8 @@ dispatch_med() { # LABEL -> median ns per iteration
 }
 mech "user: marker, C probe" "$(dispatch 'armed, 1 probe')" 0
 plot dormant "Dormant sites: ns per loop iteration with N sites in the loop" \
-	"N dormant sites per iteration" "ns per iteration" "set xtics 1"
+	"N dormant sites per iteration" "ns per iteration (log scale)" \
+	"set xtics 1; set xrange [-0.3:8.3]; set logscale y"
 series dormant "user space: marker sites (SDT semaphore branch)" <<DAT
 0 $(dispatch_med 'empty loop (baseline)')
 1 $(dispatch_med 'dormant, 1 site')
@@ -23,7 +24,7 @@ series dormant "user space floor: 5-byte nops (jump labels)" <<DAT
 8 $(dispatch_med 'floor: 8 nop5 (jump-label) sites')
 DAT
 plot probes "Probes on one armed marker: added ns per event" "probes on the marker" \
-	"ns per event (added)" "set logscale x 2; set xrange [0.8:10]"
+	"ns per event (added, log scale)" "set logscale x 2; set xrange [0.8:10]; set logscale y"
 series probes "user space (C probes)" <<DAT
 1 $(dispatch 'armed, 1 probe')
 2 $(dispatch 'armed, 2 probes')

@@ -40,7 +40,7 @@ series probes "kernel (C probes, emulated)" <<DAT
 8 $(kernel armed8)
 DAT
 plot keys "A map with K distinct keys: m[value % K]++, added ns per event" "distinct keys K" \
-	"ns per event (added)" "set logscale x 10; set xrange [0.5:200000]"
+	"ns per event (added, log scale)" "set logscale x 10; set xrange [0.5:200000]; set logscale y"
 series keys "kernel.mark, kernel (emulated)" <<DAT
 1 $(kernel script_keys1)
 1000 $(kernel script_keys1000)
