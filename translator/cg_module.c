@@ -271,7 +271,24 @@ static const char *probe_state(enum probe_kind k)
 }
 
 /* A handler that only adds constants or integer arguments to counters
- * needs no context, lock or budget: it is the counter updates alone. */
+ * (if need be under comparisons of those: `if ($id == 110) n++`, the usual
+ * filter on a syscall bridge) needs no context, lock or budget: nothing in
+ * it can fail or run long, and it is the counter updates alone. */
+static bool lite_operand(const struct expr *x)
+{
+	return x->kind == EX_NUMBER ||
+	       (x->kind == EX_TARGET && x->ctx == CTX_ARG && x->type == TYPE_LONG && !x->comps.n);
+}
+
+static bool lite_cond(const struct expr *x)
+{
+	if (x->kind != EX_BINARY)
+		return false;
+	if (x->op == OP_LAND || x->op == OP_LOR)
+		return lite_cond(x->a) && lite_cond(x->b);
+	return x->op >= OP_EQ && x->op <= OP_GE && lite_operand(x->a) && lite_operand(x->b);
+}
+
 static bool lite_expr(const struct expr *x)
 {
 	if ((x->kind == EX_PREINC || x->kind == EX_POSTINC) && x->a->kind == EX_SYMBOL)
@@ -279,14 +296,16 @@ static bool lite_expr(const struct expr *x)
 	if (x->kind != EX_ASSIGN || (x->op != OP_ADD_ASSIGN && x->op != OP_SUB_ASSIGN) ||
 	    x->a->kind != EX_SYMBOL || !x->a->sym || !x->a->sym->counter)
 		return false;
-	return x->b->kind == EX_NUMBER || (x->b->kind == EX_TARGET && x->b->ctx == CTX_ARG &&
-					   x->b->type == TYPE_LONG && !x->b->comps.n);
+	return lite_operand(x->b);
 }
 
 static bool lite_stmt(const struct stmt *st)
 {
 	if (st->kind == ST_EXPR)
 		return lite_expr(st->e);
+	if (st->kind == ST_IF)
+		return lite_cond(st->e) && lite_stmt(st->body) &&
+		       (!st->other || lite_stmt(st->other));
 	if (st->kind != ST_BLOCK)
 		return false;
 	for (int i = 0; i < st->stmts.n; i++)
@@ -295,11 +314,44 @@ static bool lite_stmt(const struct stmt *st)
 	return true;
 }
 
+static const char *lite_operand_c(struct cg *g, const struct expr *x)
+{
+	return x->kind == EX_NUMBER ? arena_printf(g->a, "(int64_t)%lldLL", (long long)x->num)
+				    : arena_printf(g->a, "m_arg%d", x->ctx_arg);
+}
+
+static const char *lite_cond_c(struct cg *g, const struct expr *x)
+{
+	static const char *const ops[] = {
+		[OP_LOR] = "||", [OP_LAND] = "&&", [OP_EQ] = "==", [OP_NE] = "!=",
+		[OP_LT] = "<",	 [OP_LE] = "<=",   [OP_GT] = ">",  [OP_GE] = ">="};
+
+	if (x->op == OP_LAND || x->op == OP_LOR)
+		return arena_printf(g->a, "(%s %s %s)", lite_cond_c(g, x->a), ops[x->op],
+				    lite_cond_c(g, x->b));
+	return arena_printf(g->a, "(%s %s %s)", lite_operand_c(g, x->a), ops[x->op],
+			    lite_operand_c(g, x->b));
+}
+
 static void lite_emit(struct cg *g, const struct stmt *st)
 {
 	if (st->kind == ST_BLOCK) {
 		for (int i = 0; i < st->stmts.n; i++)
 			lite_emit(g, st->stmts.v[i]);
+		return;
+	}
+	if (st->kind == ST_IF) {
+		cg_line(g, "if %s {", lite_cond_c(g, st->e));
+		g->ind++;
+		lite_emit(g, st->body);
+		g->ind--;
+		if (st->other) {
+			cg_line(g, "} else {");
+			g->ind++;
+			lite_emit(g, st->other);
+			g->ind--;
+		}
+		cg_line(g, "}");
 		return;
 	}
 	const struct expr *x = st->e;

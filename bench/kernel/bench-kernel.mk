@@ -4,11 +4,14 @@
 # and the user-space half, syscall-loop.  Needs kernel.mk and examples.mk.
 KBENCH_OUT := $(B)/bench/kernel
 KBENCH_KO := $(KBENCH_OUT)/bench-kmod.ko
+KBENCH_SRCS := bench/kernel/bench-main.c bench/kernel/bench-writers.c bench/kernel/bench-kmod.h
 
-$(KBENCH_KO): bench/kernel/bench-kmod.c bench/kernel/Kbuild include/stapmark/marker.h \
+# bench-main.c: the dispatch cases and the control file; bench-writers.c:
+# the output-rate case's writers.
+$(KBENCH_KO): $(KBENCH_SRCS) bench/kernel/Kbuild include/stapmark/marker.h \
 		$(KMOD_KO) $(firstword $(KEX_KOS))
 	@mkdir -p $(KBENCH_OUT)
-	ln -sf $(CURDIR)/bench/kernel/Kbuild $(CURDIR)/bench/kernel/bench-kmod.c $(KBENCH_OUT)/
+	ln -sf $(CURDIR)/bench/kernel/Kbuild $(addprefix $(CURDIR)/,$(KBENCH_SRCS)) $(KBENCH_OUT)/
 	$(KMOD_KBUILD) M=$(abspath $(KBENCH_OUT)) \
 		KBUILD_EXTRA_SYMBOLS="$(KMOD_EXTRA_SYMBOLS) $(abspath $(KEX_OUT))/Module.symvers" modules
 

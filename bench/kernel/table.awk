@@ -19,6 +19,7 @@ $1 == "sys_enter_hits" { hits += $2; next }
 $1 == "passes" { passes = $2; next }
 $1 == "printf_drops" { drops += $2; pcalls += $3; next }
 $1 == "kprobe_state" { kstate[$2] = $3; next }
+$1 == "keys_checked" { kseen[$2] = $3; kcalls[$2] = $4; next }
 $1 == "missing" { missing_case[$2] = 1; next }
 $1 == "failed" { reason[$2] = substr($0, length($1) + length($2) + 3); next }
 NF >= 6 {
@@ -115,5 +116,9 @@ END {
 	header("x K=1")
 	base["script_keys1"] = "dormant"
 	for (i = 23; i <= 25; i++) row(order[i], "dormant", "script_keys1")
+	printf "\nDistinct keys in the map at the end (checked: min(K, calls), the counts add\nup to the calls), last pass:"
+	split("1 1000 100000", kk, " ")
+	for (i = 1; i <= 3; i++) if (kk[i] in kseen) printf " K=%d: %d of %d calls;", kk[i], kseen[kk[i]], kcalls[kk[i]]
+	printf "\n"
 	for (c in missing_case) bad = 1
 }

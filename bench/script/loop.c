@@ -3,11 +3,12 @@
  * loop: the instrumented program of the script benchmark (bench/script/run).
  *
  * One marker site, loop_event "key %s value %d", in a counted loop.  The
- * key comes from a small set (-k, default 8 keys), the value is the loop
- * counter.  Whatever is attached to the site (nothing, a stapmark script,
- * bpftrace or stap through the SDT note), the program measures itself the
- * same way: this thread's CPU time per iteration, over -r runs of about
- * -t ms each after a calibration, and reports the median.
+ * key comes from a small set (-k, default 8 keys), the value is the
+ * event's number: 0, 1, 2, ... across calibration and runs, so a script
+ * keying a map by value % K sees min(K, events) distinct keys.  Whatever is attached to the site
+ * (nothing, a stapmark script, bpftrace or stap through the SDT note), the program measures itself
+ * the same way: this thread's CPU time per iteration, over -r runs of about -t ms each after a
+ * calibration, and reports the median.
  *
  *   loop [-t MS] [-r RUNS] [-k KEYS] [-R FILE]      per-event cost
  *   loop -n EVENTS [-R FILE]                        fixed count, wall time
@@ -42,11 +43,11 @@ static unsigned long nkeys = 8;
 
 /* The loop: the empty asm makes the counter opaque each iteration, so the
  * compiler can neither compute the trip count nor drop the body. */
-static void __attribute__((noinline, aligned(64))) run_loop(unsigned long n)
+static void __attribute__((noinline, aligned(64))) run_loop(unsigned long from, unsigned long n)
 {
-	unsigned long i;
+	unsigned long i, to = from + n;
 
-	for (i = 0; i < n; i++) {
+	for (i = from; i < to; i++) {
 		trace_mark(loop_event, "key %s value %d", keys[i & (nkeys - 1)], (int)i);
 		__asm__ __volatile__("" : "+r"(i));
 	}
@@ -69,17 +70,18 @@ __attribute__((noipa)) void loop_func(const char *key, int value)
 	loop_sink(key, value + 1);
 }
 
-static void __attribute__((noinline, aligned(64))) run_loop_calls(unsigned long n)
+static void __attribute__((noinline, aligned(64)))
+run_loop_calls(unsigned long from, unsigned long n)
 {
-	unsigned long i;
+	unsigned long i, to = from + n;
 
-	for (i = 0; i < n; i++) {
+	for (i = from; i < to; i++) {
 		loop_func(keys[i & (nkeys - 1)], (int)i);
 		__asm__ __volatile__("" : "+r"(i));
 	}
 }
 
-static void (*loop_body)(unsigned long) = run_loop;
+static void (*loop_body)(unsigned long, unsigned long) = run_loop;
 
 /* What a semaphore-aware tool does: the kernel's uprobe ref_ctr_offset. */
 static void hold_semaphore(void)
@@ -160,7 +162,7 @@ int main(int argc, char **argv)
 		/* Output throughput: a fixed number of events as fast as possible. */
 		w0 = wall_s();
 		t0 = cpu_ns();
-		loop_body(fixed);
+		loop_body(0, fixed);
 		per[0] = (cpu_ns() - t0) / fixed;
 		wall = wall_s() - w0;
 		n = fixed;
@@ -171,7 +173,7 @@ int main(int argc, char **argv)
 		 * the target, then scale to the target. */
 		for (n = 64;; n *= 2) {
 			t0 = cpu_ns();
-			loop_body(n);
+			loop_body(events, n);
 			events += n;
 			double ns = cpu_ns() - t0;
 			if (ns >= target_ms * 1e6 / 4 || n >= 1UL << 40) {
@@ -184,7 +186,7 @@ int main(int argc, char **argv)
 		w0 = wall_s();
 		for (r = 0; r < runs; r++) {
 			t0 = cpu_ns();
-			loop_body(n);
+			loop_body(events, n);
 			per[r] = (cpu_ns() - t0) / n;
 			events += n;
 		}

@@ -147,6 +147,8 @@ stp_off_t stp_map_new(struct stp_region *r, const struct stp_map_desc *d)
 		if (d->key_types[i] != STP_LONG && d->key_types[i] != STP_STRING)
 			return 0;
 	off = map_alloc(r, d, max);
+	if (off && max > r->max_map_entries)
+		r->max_map_entries = max;
 	if (!off || d->val_type != STP_STAT)
 		return off;
 	m = stp_ptr(r, off);

@@ -41,7 +41,9 @@ struct stp_region {
 	uint32_t abi; /* sizeof(struct stp_region) | MAXSTRINGLEN << 16 */
 	uint64_t instance; /* this region and no other one, ever (never 0) */
 	uint32_t slot_claims; /* threads that asked for a slot (atomic) */
-	uint32_t pad0;
+	/* The capacity of the largest array (stp_map_new, creator only): the
+	 * kernel host sizes its foreach scratch by it. */
+	uint32_t max_map_entries;
 	stp_off_t root; /* the generated code's globals block */
 	/* Session: shared by stapmark and every target. */
 	int32_t state; /* enum stp_session_state (atomic) */

@@ -107,19 +107,40 @@ static size_t kscratch_size;
 int kstp_host_init(void)
 {
 	kctx_stride = ALIGN(sizeof(struct stp_context), SMP_CACHE_BYTES);
-	kscratch_size = ALIGN(stp_scratchsize, PAGE_SIZE);
-	if (kscratch_size > U32_MAX / 2) {
-		pr_err("%s: stp_scratchsize %lu is too large\n", KBUILD_MODNAME, stp_scratchsize);
-		return -EINVAL;
-	}
 	kcpus = vzalloc(array_size(nr_cpu_ids, sizeof(*kcpus)));
 	kcontexts = vzalloc(array_size(nr_cpu_ids, kctx_stride));
-	kscratch = vmalloc(array_size(nr_cpu_ids, kscratch_size));
-	if (!kcpus || !kcontexts || !kscratch || bounce_init()) {
-		pr_err("%s: out of memory for %u per-CPU contexts (%zu bytes each) and scratch "
-		       "stacks (%zu bytes each)\n",
-		       KBUILD_MODNAME, nr_cpu_ids, kctx_stride, kscratch_size);
+	if (!kcpus || !kcontexts || bounce_init()) {
+		pr_err("%s: out of memory for %u per-CPU contexts (%zu bytes each)\n",
+		       KBUILD_MODNAME, nr_cpu_ids, kctx_stride);
 		kstp_host_exit();
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * The scratch stacks, once the globals exist: by default each holds four
+ * nested foreach snapshots of the largest array.  Sized by MAXMAPENTRIES
+ * alone, a foreach over an array declared larger (global m[100000]) found
+ * the stack too small and failed with "out of memory for foreach".
+ */
+int kstp_host_scratch_init(unsigned long max_map_entries)
+{
+	unsigned long want = stp_scratchsize;
+
+	if (!want)
+		want = STP_KSCRATCH_FOR(max(max_map_entries, (unsigned long)MAXMAPENTRIES));
+	kscratch_size = ALIGN(want, PAGE_SIZE);
+	if (kscratch_size > U32_MAX / 2) {
+		pr_err("%s: a scratch stack of %zu bytes per CPU (stp_scratchsize) is too large\n",
+		       KBUILD_MODNAME, kscratch_size);
+		return -EINVAL;
+	}
+	kscratch = vmalloc(array_size(nr_cpu_ids, kscratch_size));
+	if (!kscratch) {
+		pr_err("%s: out of memory for %u foreach scratch stacks (%zu bytes each, "
+		       "stp_scratchsize)\n",
+		       KBUILD_MODNAME, nr_cpu_ids, kscratch_size);
 		return -ENOMEM;
 	}
 	return 0;

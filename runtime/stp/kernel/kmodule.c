@@ -27,7 +27,8 @@ MODULE_PARM_DESC(stp_regionsize, "bytes for the script's globals, maps and stati
 
 unsigned long stp_scratchsize = STP_KSCRATCH_SIZE;
 module_param(stp_scratchsize, ulong, 0444);
-MODULE_PARM_DESC(stp_scratchsize, "bytes per CPU for foreach snapshots");
+MODULE_PARM_DESC(stp_scratchsize, "bytes per CPU for foreach snapshots (0: four nested loops over "
+				  "the largest array)");
 
 struct stp_region *kstp_region;
 static void *kregion_base;
@@ -96,6 +97,9 @@ static int __init kstp_init(void)
 		goto fail;
 	}
 	kstp_region = *p->region;
+	rc = kstp_host_scratch_init(kstp_region->max_map_entries);
+	if (rc)
+		goto fail;
 	rc = kstp_timers_init(p);
 	if (rc)
 		goto fail;

@@ -34,10 +34,12 @@
 #define STP_KBUF_AUTO_MAX (4UL << 20)
 #define STP_KBUF_AUTO_MIN (1UL << 20)
 #define STP_KBUF_AUTO_TOTAL (64UL << 20)
-/* foreach snapshots per CPU: m->num * 2 * sizeof(stp_off_t) each (iter.c),
- * room for four nested loops over MAXMAPENTRIES-entry maps. */
+/* foreach snapshots per CPU: m->num * 2 * sizeof(stp_off_t) each (iter.c).
+ * 0: room for four nested loops over the script's largest array (its
+ * declared size, or MAXMAPENTRIES), known once the globals exist. */
+#define STP_KSCRATCH_FOR(entries) (4UL * (entries)*2 * sizeof(stp_off_t) + 4096)
 #ifndef STP_KSCRATCH_SIZE
-#define STP_KSCRATCH_SIZE (4UL * (MAXMAPENTRIES)*2 * sizeof(stp_off_t) + 4096)
+#define STP_KSCRATCH_SIZE 0
 #endif
 /* 1: handlers run with preemption off, interrupts on (an interrupt's hit
  * while a handler runs on the CPU is skipped, as in stap); 0: with
@@ -55,6 +57,9 @@ extern unsigned long stp_bufsize, stp_regionsize, stp_scratchsize;
 
 /* khost.c: per-CPU contexts, counter cells and scratch stacks. */
 int kstp_host_init(void);
+/* The foreach scratch stacks, after the globals: max_map_entries is the
+ * largest array's capacity (the region's max_map_entries). */
+int kstp_host_scratch_init(unsigned long max_map_entries);
 void kstp_host_exit(void);
 /* Free what the host compiled for p's regular expressions. */
 void kstp_regex_free_all(const struct stp_program *p);

@@ -27,6 +27,9 @@
  *   kprobe_off
  *   bridge_on|bridge_off   a probe on the sys_enter bridge marker, counting
  *                          getppid() entries ("sys_enter_hits N" at off)
+ *   writers N              the output-rate case (bench-writers.c): every
+ *                          online CPU calls marker_example_event() N times
+ *                          at once: "writers CPUS CALLS WALL_NS"
  *
  * Each timed case checks that its probes fired exactly once per call (or
  * not at all when dormant) and fails the write with -EIO otherwise: a
@@ -50,6 +53,8 @@
 
 #include <stapmark/marker.h>
 
+#include "bench-kmod.h"
+
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("stapmark");
 MODULE_DESCRIPTION("Kernel dispatch benchmark: markers, kprobes and tracepoint bridges");
@@ -58,11 +63,6 @@ MODULE_DESCRIPTION("Kernel dispatch benchmark: markers, kprobes and tracepoint b
 #define NPROBES 8
 #define ROUND_NS (20 * NSEC_PER_MSEC)
 #define MAX_LOOPS (1UL << 26)
-
-/* marker-example.ko: the function whose marker and kprobe we compare, and
- * the same function without the marker (the floor). */
-void marker_example_event(int value, const char *str);
-void marker_example_nop(int value, const char *str);
 
 static const char *const event_format = "integer %d string %s";
 static const char *const sys_enter_format = "id %ld a1 %lx a2 %lx a3 %lx a4 %lx a5 %lx a6 %lx";
@@ -108,19 +108,25 @@ static bool bridge_attached;
 
 enum bench_case { CASE_FLOOR, CASE_MARKER };
 
-/* One round of loops calls; the two loops differ only in the callee, and
- * both are direct calls (an indirect one costs a retpoline). */
-static u64 time_round(enum bench_case c, unsigned long loops)
+/*
+ * One round of loops calls, passing the values from, from + 1, ...; the two
+ * loops differ only in the callee, and both are direct calls (an indirect
+ * one costs a retpoline).  run_case numbers the calls of a case on across
+ * its rounds, so a case of N calls passes each of 0..N-1 once: a script
+ * keying a map by $arg1 % K sees min(K, N) distinct keys.  (When every
+ * round started at 0, a round shorter than K never reached the high keys.)
+ */
+static u64 time_round(enum bench_case c, unsigned long from, unsigned long loops)
 {
 	static const char str[] = "bench string";
-	unsigned long i;
+	unsigned long i, to = from + loops;
 	u64 t0 = local_clock();
 
 	if (c == CASE_FLOOR)
-		for (i = 0; i < loops; i++)
+		for (i = from; i < to; i++)
 			marker_example_nop((int)i, str);
 	else
-		for (i = 0; i < loops; i++)
+		for (i = from; i < to; i++)
 			marker_example_event((int)i, str);
 	return local_clock() - t0;
 }
@@ -141,7 +147,7 @@ static unsigned long run_case(const char *name, enum bench_case c)
 	int r;
 
 	for (;;) {
-		u64 t = time_round(c, loops);
+		u64 t = time_round(c, calls, loops);
 
 		calls += loops;
 		if (t >= ROUND_NS || loops >= MAX_LOOPS)
@@ -151,7 +157,7 @@ static unsigned long run_case(const char *name, enum bench_case c)
 		cond_resched();
 	}
 	for (r = 0; r < NROUNDS; r++) {
-		ps[r] = div64_u64(time_round(c, loops) * 1000, loops);
+		ps[r] = div64_u64(time_round(c, calls, loops) * 1000, loops);
 		calls += loops;
 		cond_resched();
 	}
@@ -346,6 +352,13 @@ static int run_command(const char *cmd)
 	if (!strcmp(cmd, "kprobe_off")) {
 		kprobe_off();
 		return 0;
+	}
+	if (!strncmp(cmd, "writers ", 8)) {
+		unsigned long events;
+
+		if (kstrtoul(cmd + 8, 10, &events))
+			return -EINVAL;
+		return bench_writers_run(events, result, sizeof(result));
 	}
 	if (!strcmp(cmd, "bridge_on"))
 		return bridge_on();
