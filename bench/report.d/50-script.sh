@@ -5,7 +5,9 @@ script() { # CASE -> -base ns
 }
 key_ratio "user: bpftrace usdt / stapmark { n++ }" "$(ratio "$(script bpftrace)" "$(script count)")"
 key_ratio "user: stap --runtime=bpf / stapmark { n++ }" "$(ratio "$(script stapbpf)" "$(script count)")"
+key_ratio "user: system-wide { n++ } / -c { n++ } (libmarkers, goal <= 2x)" "$(ratio "$(script sysw)" "$(script count)")"
 mech "user: stapmark { n++ }" "$(script count)" 0
+mech "user: stapmark { n++ } system-wide" "$(script sysw)" 0
 mech "user: stapmark <<<" "$(script stat)" 0
 mech "user: stapmark printf" "$(script printf)" 0
 mech "user: bpftrace usdt" "$(script bpftrace)" 1
