@@ -63,8 +63,20 @@ wait_line() {
 reader() {
 	local name=$1 tag=$2
 	shift 2
+	rm -f "$T/$tag.out.started"
 	"$K/kreader" run "$name" "$T/$tag.out" "$T/$tag.err" "$@" >"$T/$tag.res" 2>"$T/$tag.log" &
 	rpid=$!
+}
+# started TAG: until the reader's "start" has returned (the state is
+# RUNNING while the probes are still being attached), or it has exited.
+started() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		[ -e "$T/$1.out.started" ] && return 0
+		kill -0 $rpid 2>/dev/null || return 1
+		nap 0.05
+	done
+	return 1
 }
 # finish TAG: stop the reader (SIGINT: it says "stop") and wait for it.
 finish() {
@@ -139,7 +151,7 @@ session() {
 	section "$tag: a session"
 	check "$tag: insmod" insmod "$ko"
 	reader "$name" "$tag" -t $$
-	wait_state "$name" 1 && pass "$tag: started (RUNNING)" || fail "$tag: started (RUNNING)" "($(status "$name"))"
+	wait_state "$name" 1 && started "$tag" && pass "$tag: started (RUNNING)" || fail "$tag: started (RUNNING)" "($(status "$name"))"
 	expect_output "$tag: a second controller is refused" "claim: Device or resource busy" \
 		"$K/kreader" claim "$name"
 	[ "$(field "$(status "$name")" reader)" = $rpid ] && pass "$tag: status names the reader" ||
@@ -216,7 +228,7 @@ section "exit() in a handler"
 insmod "$K/kruntime_test/kruntime_test.ko"
 insmod "$K/fire/kr-fire.ko"
 reader kruntime_test exit
-wait_state kruntime_test 1
+wait_state kruntime_test 1 && started exit
 wait_line "$T/exit.out" "timer fired 3 times" # a timer and a context switch seen
 fire exit
 if wait_gone $rpid 20; then
@@ -246,7 +258,7 @@ rmmod kruntime_exitb
 section "orphan: the controller is killed"
 insmod "$K/kruntime_test/kruntime_test.ko"
 reader kruntime_test orphan -p # its records stay in the buffers
-wait_state kruntime_test 1
+wait_state kruntime_test 1 && started orphan
 fire div 5
 kill -KILL $rpid
 wait $rpid 2>/dev/null
@@ -270,7 +282,7 @@ check "orphan: rmmod" rmmod kruntime_test
 section "full buffers: records dropped and counted"
 insmod "$K/kruntime_test/kruntime_test.ko" stp_bufsize=65536
 reader kruntime_test drop -p
-wait_state kruntime_test 1
+wait_state kruntime_test 1 && started drop
 fire flood 3000
 st=$(status kruntime_test)
 dropped=$(field "$st" dropped)
@@ -291,7 +303,7 @@ rmmod kruntime_test
 section "many lines, default buffers"
 insmod "$K/kruntime_test/kruntime_test.ko"
 reader kruntime_test many
-wait_state kruntime_test 1
+wait_state kruntime_test 1 && started many
 fire rate 7 1000 200
 finish many
 st=$(tail -1 "$T/many.res")
@@ -303,7 +315,7 @@ rmmod kruntime_test
 section "rmmod while a session runs"
 insmod "$K/kruntime_test/kruntime_test.ko"
 reader kruntime_test rmmod
-wait_state kruntime_test 1
+wait_state kruntime_test 1 && started rmmod
 check "rmmod with a session running" rmmod kruntime_test
 wait_gone $rpid 20 && pass "rmmod: the reader returns" || { fail "rmmod: the reader returns"; kill -KILL $rpid; }
 wait $rpid 2>/dev/null
@@ -314,7 +326,7 @@ no_probes kr_div && pass "rmmod: no probe left" || fail "rmmod: no probe left" "
 section "interrupts off in handlers (-DINTERRUPTIBLE=0)"
 insmod "$K/kruntime_noirq/kruntime_noirq.ko"
 reader kruntime_noirq noirq
-wait_state kruntime_noirq 1
+wait_state kruntime_noirq 1 && started noirq
 for i in 1 2 3; do fire loop; done # long handlers in a task, timers every 1 ms
 fire ctx 1000
 nap 0.2

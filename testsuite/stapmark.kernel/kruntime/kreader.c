@@ -10,6 +10,8 @@
  *       left RUNNING by itself (exit(), MAXERRORS).  -p: do not read until
  *       SIGUSR1 (the buffers fill).  -b: read() size.  At the end prints
  *       "records R bytes B lines L secs S" and the last status line.
+ *       When "start" has returned (begin probes run, probes attached: the
+ *       state is RUNNING before the attach), OUT.started exists.
  *       Checks every record: kind, cpu, length, per-CPU stamp order.
  *   kreader status NAME       the status line
  *   kreader claim NAME        try to claim control: "claim: ok" or the errno
@@ -193,8 +195,17 @@ static int run(int argc, char **argv)
 	}
 	t0 = now();
 	pthread_create(&th, NULL, reader, NULL);
-	if (ctl_write(fd, "start\n"))
+	if (ctl_write(fd, "start\n")) {
 		rc = 1;
+	} else {
+		char started[4096];
+		FILE *f;
+
+		snprintf(started, sizeof(started), "%s.started", argv[3]);
+		f = fopen(started, "w");
+		if (f)
+			fclose(f);
+	}
 	/* The controller: stop on a signal, or when the session stops itself. */
 	while (!__atomic_load_n(&reader_done, __ATOMIC_ACQUIRE)) {
 		if (!stopped &&
