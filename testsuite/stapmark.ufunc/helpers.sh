@@ -1,5 +1,7 @@
 # Shell helpers for ufunc.exp (sourced; $BUILD is the build directory).
-S=$BUILD/bin/stapmark
+# UFUNC_STAPMARK: another stapmark to run (the ASan build, copied next to
+# the real one so that it finds the tapsets).
+S=${UFUNC_STAPMARK:-$BUILD/bin/stapmark}
 T=$BUILD/testsuite/ufunc/uf_target
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/case-dir.sh"
 case_dir ufunc

@@ -276,6 +276,7 @@ static void __attribute__((destructor)) undescribe(void)
 		free((void *)script.timers);
 	free((void *)script.process_paths);
 	free((void *)script.ufunc);
+	free((void *)script.sdt);
 }
 
 const struct stp_script *stp_script(void)
