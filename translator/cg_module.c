@@ -365,16 +365,18 @@ static void lite_emit(struct cg *g, const struct stmt *st)
 		cg_var(g, x->a->sym), delta);
 }
 
-/* A sys/sdt.h probe whose handler only adds constants to counters: its
- * hits can be counted in the kernel (the BPF program's per-CPU counts)
- * and the handler run once per hit counted, in stapmark, without a
- * record per hit in the ring -- what bpftrace does for count(). */
+/* A sys/sdt.h or process.function probe whose handler only adds
+ * constants to counters: its hits can be counted in the kernel (the BPF
+ * program's per-CPU counts) and the handler run once per hit counted, in
+ * stapmark, without a record per hit in the ring -- what bpftrace does
+ * for count(). */
 static bool sdt_count_only(const struct cg *g, const struct derived_probe *p)
 {
 	for (int i = 0; i < g->prog->globals.n; i++)
 		if (p->locks[i])
 			return false;
-	return p->sdt && !p->cond && p->maxarg == 0 && lite_stmt(p->body);
+	return (p->sdt || (p->kind == PK_PROCESS_FUNCTION && !p->entries.n)) && !p->cond &&
+	       p->maxarg == 0 && lite_stmt(p->body);
 }
 
 /* What probefunc() says in a function probe: the function, or for an
@@ -575,8 +577,9 @@ static void probe_tables(struct cg *g, int *nmarks, int *nsdts, int *nfuncs, int
 	}
 	if (*nsdts)
 		cg_line(g, "};\n");
-	/* Function probes: libmarkers' uprobes, by file and offset; a return
-	 * probe with @entry values has an entry probe too, where they are taken. */
+	/* Function probes: uprobes stapmark attaches, by file and offset; a
+	 * return probe with @entry values has an entry probe too, where they
+	 * are taken. */
 	for (int i = 0; i < p->probes.n; i++) {
 		const struct derived_probe *pr = p->probes.v[i];
 
@@ -584,14 +587,16 @@ static void probe_tables(struct cg *g, int *nmarks, int *nsdts, int *nfuncs, int
 			continue;
 		if (!*nfuncs)
 			cg_line(g, "static const struct stp_prog_func stpm_funcs[] = {");
-		cg_line(g, "\t{%s, %#llxULL, %d, stpm_probe_%d, %s},", cg_cstr(g->a, pr->path),
-			(unsigned long long)pr->file_offset, pr->is_return, i,
-			cg_cstr(g->a, pr->function));
+		cg_line(g, "\t{%s, %#llxULL, %d, stpm_probe_%d, %s, %s, %d, %d, %#xu},",
+			cg_cstr(g->a, pr->path), (unsigned long long)pr->file_offset, pr->is_return,
+			i, cg_cstr(g->a, pr->function), cg_cstr(g->a, pr->pp), pr->sdt_comm,
+			sdt_count_only(g, pr), pr->sdt_strings & 0x3fu);
 		++*nfuncs;
 		if (pr->entries.n) {
-			cg_line(g, "\t{%s, %#llxULL, 0, stpm_probe_%d_entry, %s},",
+			cg_line(g, "\t{%s, %#llxULL, 0, stpm_probe_%d_entry, %s, %s, %d, 0, %#xu},",
 				cg_cstr(g->a, pr->path), (unsigned long long)pr->file_offset, i,
-				cg_cstr(g->a, pr->function));
+				cg_cstr(g->a, pr->function), cg_cstr(g->a, pr->pp), pr->sdt_comm,
+				pr->sdt_strings & 0x3fu);
 			++*nfuncs;
 		}
 	}

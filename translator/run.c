@@ -268,7 +268,14 @@ static void main_loop(struct run *r)
 	}
 }
 
-/* sys/sdt.h probes of process pid (-1: of every process). */
+/* Probes stapmark attaches to from outside and runs the handlers of:
+ * sys/sdt.h and function probes (run_sdt.h). */
+static int remote_probes(const struct stp_script *sc)
+{
+	return sc->nsdt + (sc->run_ufunc ? sc->nufunc : 0);
+}
+
+/* sys/sdt.h and function probes of process pid (-1: of every process). */
 static int attach_sdt(struct run *r, pid_t pid)
 {
 	char err[1024];
@@ -278,8 +285,8 @@ static int attach_sdt(struct run *r, pid_t pid)
 		return 1;
 	}
 	if (r->s->verbose)
-		fprintf(stderr, "Pass 5: attached %d sys/sdt.h probe%s to %s\n", r->sc->nsdt,
-			r->sc->nsdt == 1 ? "" : "s",
+		fprintf(stderr, "Pass 5: attached %d process probe%s (BPF) to %s\n",
+			remote_probes(r->sc), remote_probes(r->sc) == 1 ? "" : "s",
 			pid < 0	   ? "every process"
 			: r->child ? "the command and its descendants"
 				   : "the process");
@@ -290,9 +297,10 @@ static int attach_sdt(struct run *r, pid_t pid)
  * setup failure (no script output); its handlers wait for RUNNING. */
 static int attach_target(struct run *r)
 {
-	/* Only sys/sdt.h probes: nothing to load into the process (which
-	 * need not link libmarkers); stapmark attaches to it from outside. */
-	if (r->sc->nsdt && !r->sc->nprocess_probes) {
+	/* Only sys/sdt.h and function probes: nothing to load into the
+	 * process (which need not link libmarkers); stapmark attaches to it
+	 * from outside. */
+	if (remote_probes(r->sc) && !r->sc->nprocess_probes) {
 		r->pid = r->s->target_pid;
 		if (r->sc->set_target)
 			r->sc->set_target(r->pid);
@@ -311,7 +319,7 @@ static int attach_target(struct run *r)
 	if (r->sc->set_target)
 		r->sc->set_target(r->pid);
 	r->pidfd = (int)syscall(SYS_pidfd_open, r->pid, 0);
-	return r->sc->nsdt ? attach_sdt(r, r->pid) : 0;
+	return remote_probes(r->sc) ? attach_sdt(r, r->pid) : 0;
 }
 
 /* The SDT handlers run from here on (the session is RUNNING). */
@@ -342,7 +350,7 @@ static int spawn_target(struct run *r)
 {
 	int err, gate;
 
-	if (r->sc->nsdt) { /* held before its exec until the probes are on */
+	if (remote_probes(r->sc)) { /* held before its exec until the probes are on */
 		err = sdt_spawn_held(&r->pid, &gate, r->s->target_cmd, r->mod.path, &r->seg);
 		if (!err) {
 			r->child = true;
@@ -445,6 +453,8 @@ static int setup(struct run *r, const char *module_path)
 	snprintf(run_tmp_path, sizeof(run_tmp_path), "%s", r->mod.path);
 	r->sc = r->mod.sc;
 	if (r->sc->nprocess_probes && !r->s->target_cmd && r->s->target_pid <= 0) {
+		/* A module whose function probes run in the target (built before
+		 * they moved to BPF) would set this. */
 		if (r->sc->nprocess_functions > 0)
 			return setup_error("process(...).function probes need -c CMD or -x PID",
 					   NULL);
@@ -478,8 +488,9 @@ static int setup(struct run *r, const char *module_path)
 		return attach_target(r);
 	if (r->systemwide && start_systemwide(r))
 		return 1;
-	/* Neither -c nor -x: sys/sdt.h probes of every process, now and later. */
-	return r->sc->nsdt && !r->s->target_cmd ? attach_sdt(r, -1) : 0;
+	/* Neither -c nor -x: sys/sdt.h and function probes of every process,
+	 * now and later. */
+	return remote_probes(r->sc) && !r->s->target_cmd ? attach_sdt(r, -1) : 0;
 }
 
 /* Closing reports, as stap prints them, after all output is written. */
@@ -491,8 +502,9 @@ static int finish(struct run *r)
 	stp_drainer_stop(r->drainer);
 	stp_transport_report_drops(&r->seg, stderr);
 	if (lost)
-		fprintf(stderr, "WARNING: %llu sys/sdt.h probe hits dropped (BPF ring full)\n",
-			(unsigned long long)lost);
+		fprintf(stderr, "WARNING: %llu %s probe hits dropped (BPF ring full)\n",
+			(unsigned long long)lost,
+			r->sc->nsdt == remote_probes(r->sc) ? "sys/sdt.h" : "process");
 	if (errors || skipped)
 		fprintf(stderr, "WARNING: Number of errors: %lld, skipped probes: %lld\n",
 			(long long)errors, (long long)skipped);

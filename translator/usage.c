@@ -90,6 +90,22 @@ static void usage_keys(struct usage *u, const struct expr *x)
 		usage_expr(u, x->args.v[i], 1);
 }
 
+/* N when x is pointer_arg(N) (or ulong_arg, long_arg...) with N 1..6. */
+static unsigned reg_arg_string(const struct expr *x)
+{
+	static const char *const readers[] = {"pointer_arg", "ulong_arg",     "long_arg",
+					      "uint_arg",    "int_arg",	      "u64_arg",
+					      "s64_arg",     "ulonglong_arg", "longlong_arg"};
+	const struct expr *n = x->kind == EX_CALL && x->args.n == 1 ? x->args.v[0] : NULL;
+
+	if (!n || n->kind != EX_NUMBER || n->num < 1 || n->num > 6)
+		return 0;
+	for (size_t i = 0; i < sizeof(readers) / sizeof(readers[0]); i++)
+		if (!strcmp(x->name, readers[i]))
+			return 1u << (n->num - 1);
+	return 0;
+}
+
 static void usage_expr(struct usage *u, const struct expr *x, unsigned char how)
 {
 	if (!x)
@@ -120,6 +136,11 @@ static void usage_expr(struct usage *u, const struct expr *x, unsigned char how)
 		if (!strncmp(x->name, "user_string", 11) && x->args.n >= 1 &&
 		    x->args.v[0]->kind == EX_TARGET && x->args.v[0]->ctx == CTX_ARG)
 			u->strings |= 1u << (x->args.v[0]->ctx_arg - 1);
+		/* A function probe's likewise: user_string*(pointer_arg(N)) and
+		 * the other argument readers, N a constant of the registers
+		 * that carry arguments (bit N-1). */
+		if (!strncmp(x->name, "user_string", 11) && x->args.n >= 1)
+			u->strings |= reg_arg_string(x->args.v[0]);
 		if (!strcmp(x->name, "execname"))
 			u->comm = true;
 		if (x->fn)

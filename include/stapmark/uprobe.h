@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Function-entry and function-return probes with in-process handlers
- * (libmarkers, Linux 5.13 or later): what stapmark's process("PATH")
- * .function("SYM") probes use.
+ * (libmarkers, Linux 5.13 or later), for a program's own use.  stapmark's
+ * process("PATH").function("SYM") probes no longer use it: they attach a
+ * BPF uprobe from outside and run their handlers in stapmark (faster per
+ * hit, and usable on any process).
  *
  * A probe is a perf uprobe event on every thread of the process, opened
  * with sigtrap: each hit makes the kernel send the thread that hit it a

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The one BPF program behind every sys/sdt.h probe of a script: libbpf's
+ * The BPF programs behind every sys/sdt.h probe of a script and every
+ * process.function probe (stp_func_hit, at the end).  libbpf's
  * bpf_program__attach_usdt() puts it on each probe site (a uprobe, with the
  * semaphore raised through ref_ctr_offset) with a cookie that says which
  * probe it is and what to capture (sdt_event.h).  It copies the hit into
@@ -183,6 +184,96 @@ int stp_sdt_hit(struct pt_regs *ctx)
 		s->str_arg[n & (STP_SDT_NSTR - 1)] = i;
 		s->str_len[n & (STP_SDT_NSTR - 1)] = bpf_probe_read_user_str(
 			s->str[n & (STP_SDT_NSTR - 1)], STP_SDT_STRLEN, (const void *)s->e.args[i]);
+		n++;
+	}
+	s->e.nstr = n;
+	bpf_ringbuf_submit(s, wake_flags());
+	return 0;
+}
+
+/*
+ * process("PATH").function("F")[.return]: a uprobe or uretprobe on the
+ * function (bpf_program__attach_uprobe_opts, cookie as for SDT probes).
+ * The record carries the whole of the registers, so that every tapset
+ * function reading them (register(), pointer_arg(), returnval()...) works
+ * on the copy in stapmark: 168 bytes copied cost less than deciding per
+ * probe which registers the handler reads.  Strings at the argument
+ * registers the handler passes to user_string*() are copied too.
+ */
+static __always_inline void fill_func(struct pt_regs *ctx, struct stp_func_event *e,
+				      long long cookie)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	e->index = STP_FUNC_EVENT | STP_SDT_COOKIE_INDEX(cookie);
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->cpu = bpf_get_smp_processor_id();
+	e->nstr = 0;
+	e->comm[0] = 0;
+	if (STP_SDT_COOKIE_COMM(cookie))
+		bpf_get_current_comm(e->comm, sizeof(e->comm));
+	__builtin_memcpy(e->regs, ctx, sizeof(e->regs));
+}
+
+_Static_assert(sizeof(struct pt_regs) == STP_FUNC_NREGS * 8, "x86-64 pt_regs");
+
+SEC("uprobe")
+int stp_func_hit(struct pt_regs *ctx)
+{
+	long long cookie = bpf_get_attach_cookie(ctx);
+	unsigned int strmask = STP_SDT_COOKIE_STRMASK(cookie) & 0x3f;
+
+	if (cfg.filter) {
+		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+		if (tgid != cfg.root && !bpf_map_lookup_elem(&targets, &tgid))
+			return 0;
+	}
+	if (STP_SDT_COOKIE_COUNT(cookie)) {
+		__u32 idx = STP_SDT_COOKIE_INDEX(cookie);
+		__u64 *n = bpf_map_lookup_elem(&counts, &idx);
+
+		if (n)
+			(*n)++;
+		return 0;
+	}
+	if (!strmask) {
+		struct stp_func_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+		if (!e) {
+			dropped();
+			return 0;
+		}
+		fill_func(ctx, e, cookie);
+		bpf_ringbuf_submit(e, wake_flags());
+		return 0;
+	}
+	unsigned int want = __builtin_popcount(strmask);
+	struct stp_func_event_str *s;
+
+	if (want <= 1)
+		s = bpf_ringbuf_reserve(&events, STP_FUNC_EVENT_STR_SIZE(1), 0);
+	else if (want == 2)
+		s = bpf_ringbuf_reserve(&events, STP_FUNC_EVENT_STR_SIZE(2), 0);
+	else if (want == 3)
+		s = bpf_ringbuf_reserve(&events, STP_FUNC_EVENT_STR_SIZE(3), 0);
+	else
+		s = bpf_ringbuf_reserve(&events, STP_FUNC_EVENT_STR_SIZE(4), 0);
+	if (!s) {
+		dropped();
+		return 0;
+	}
+	fill_func(ctx, &s->e, cookie);
+	unsigned int n = 0;
+
+	for (int i = 0; i < 6; i++) {
+		if (!(strmask & (1u << i)) || n >= STP_SDT_NSTR || n >= want)
+			continue;
+		s->str_arg[n & (STP_SDT_NSTR - 1)] = i;
+		s->str_len[n & (STP_SDT_NSTR - 1)] =
+			bpf_probe_read_user_str(s->str[n & (STP_SDT_NSTR - 1)], STP_SDT_STRLEN,
+						(const void *)s->e.regs[STP_FUNC_ARG_REG(i + 1)]);
 		n++;
 	}
 	s->e.nstr = n;

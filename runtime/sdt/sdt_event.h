@@ -36,6 +36,43 @@
 #define STP_SDT_MAXCOUNTED 1024 /* probes that can be counted in the kernel */
 #define STP_SDT_COOKIE_STRMASK(c) ((unsigned int)(((c) >> 32) & 0xfff))
 
+/*
+ * process("PATH").function("F")[.return] probes go through the same
+ * object (its uprobe program stp_func_hit), ring and counts: their cookie
+ * is STP_SDT_COOKIE(slot, 0, comm, count, 0), where slot is the probe's
+ * index after the SDT probes' (nsdt + i, so one counts map serves both).
+ * A record of theirs is a struct stp_func_event, told apart from an SDT
+ * one by STP_FUNC_EVENT in its index.
+ */
+#define STP_FUNC_EVENT 0x80000000u
+#define STP_FUNC_NREGS 21 /* x86-64 struct pt_regs, in its order */
+
+struct stp_func_event {
+	unsigned int index; /* STP_FUNC_EVENT | slot */
+	unsigned int pid, tid, cpu;
+	char comm[16];
+	/* The registers at the hit: at the function's first instruction, or
+	 * (.return) just after it returned, with the return value in ax. */
+	unsigned long long regs[STP_FUNC_NREGS];
+	unsigned int nstr; /* strings captured (a struct stp_func_event_str) */
+};
+
+/* Where argument N (1..6) is in regs: di, si, dx, cx, r8, r9. */
+#define STP_FUNC_ARG_REG(n) \
+	((n) == 1 ? 14 : (n) == 2 ? 13 : (n) == 3 ? 12 : (n) == 4 ? 11 : (n) == 5 ? 9 : 8)
+
+/* A hit with strings copied at the argument registers the cookie's bits
+ * 32..37 name (as for SDT: the process may be gone when stapmark runs the
+ * handler); str[i] is at argument str_arg[i]+1. */
+struct stp_func_event_str {
+	struct stp_func_event e;
+	unsigned char str_arg[STP_SDT_NSTR];
+	int str_len[STP_SDT_NSTR];
+	char str[STP_SDT_NSTR][STP_SDT_STRLEN];
+};
+#define STP_FUNC_EVENT_STR_SIZE(n) \
+	(__builtin_offsetof(struct stp_func_event_str, str) + (n)*STP_SDT_STRLEN)
+
 /* The BPF program's settings (its .rodata, written before load). */
 struct stp_sdt_config {
 	unsigned int filter; /* only the processes in the targets map */

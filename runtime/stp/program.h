@@ -48,13 +48,21 @@ struct stp_prog_mark {
 	const char *path; /* a process marker: the ELF file it is in (system-wide mode) */
 };
 
-/* probe process("path").function("f")[.return]: libmarkers' uprobes. */
+/* probe process("path").function("f")[.return]: a uprobe the host
+ * attaches (stapmark: a BPF program, handlers run in stapmark with the
+ * registers the hit copied, as the process hit). */
 struct stp_prog_func {
 	const char *path;
 	uint64_t offset; /* in the file */
 	int ret;
 	stp_func_fn *fn;
 	const char *function;
+	const char *pp;
+	int comm; /* it calls execname() */
+	int count_only; /* only adds constants to counters (as stp_prog_sdt's) */
+	/* The argument registers whose strings the hit copies (bit N-1: the
+	 * handler passes pointer_arg(N) to user_string*). */
+	unsigned strings;
 };
 
 /* probe process("path").mark("name") on a sys/sdt.h probe (a

@@ -46,6 +46,17 @@ struct stp_script_sdt {
 	int count_only; /* it only adds constants to counters (program.h) */
 };
 
+/* A process("PATH").function("F")[.return] probe, attached the same way
+ * (a BPF uprobe), its handler run by stapmark too (run_ufunc). */
+struct stp_script_ufunc {
+	const char *path, *pp;
+	uint64_t offset; /* in the file */
+	int ret; /* a return probe (uretprobe) */
+	int comm; /* the handler calls execname() */
+	int count_only; /* it only adds constants to counters */
+	unsigned strings; /* argument registers to copy strings at (bit N-1) */
+};
+
 struct stp_user_remote;
 
 struct stp_script {
@@ -108,6 +119,12 @@ struct stp_script {
 	int nsdt;
 	const struct stp_script_sdt *sdt;
 	void (*run_sdt)(int i, const int64_t *args, const struct stp_user_remote *hit);
+	/* Function probes: run_ufunc runs probe i's handler for one hit,
+	 * like run_sdt, with uregs (a ucontext_t) the registers the hit
+	 * copied (NULL for a count-only probe). */
+	int nufunc;
+	const struct stp_script_ufunc *ufunc;
+	void (*run_ufunc)(int i, const void *uregs, const struct stp_user_remote *hit);
 };
 
 typedef const struct stp_script *stp_script_fn(void);

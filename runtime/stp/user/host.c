@@ -188,6 +188,11 @@ void stp_user_set_remote(const struct stp_user_remote *hit)
 	remote = hit;
 }
 
+const struct stp_user_remote *stp_user_remote(void)
+{
+	return remote;
+}
+
 int64_t stp_host_tid(void)
 {
 	if (remote)

@@ -5,12 +5,12 @@
  * serves both sides of a session (runtime/transport/stp_script.h):
  *
  *   in each target, stp_module_attach() maps the segment, finds the
- *   globals in it, and registers the marker probes (libmarkers) and the
- *   function probes (libmarkers' uprobes);
+ *   globals in it, and registers the marker probes (libmarkers);
  *
  *   in stapmark, stp_script() describes the script, and its session_init
  *   creates the region and the globals; begin, timer, error and end probes
- *   then run in stapmark's threads.
+ *   then run in stapmark's threads, and so do the handlers of sys/sdt.h
+ *   and function probes, whose hits stapmark reads from a BPF ring.
  *
  * Linked into every module as an object of its own (not from an archive),
  * so that its three entry points are exported.
@@ -20,7 +20,6 @@
 #include <string.h>
 
 #include <stapmark/marker.h>
-#include <stapmark/uprobe.h>
 
 #include "../stp.h"
 #include "../program.h"
@@ -53,15 +52,8 @@ static const struct stp_user_hooks hooks = {on_output, on_message, on_exit_reque
 
 /* --- the target side --- */
 
-static struct marker_uprobe **uprobes;
-static int nuprobes;
-
 static void unregister_all(void)
 {
-	while (nuprobes > 0)
-		marker_uprobe_unregister(uprobes[--nuprobes]);
-	free(uprobes);
-	uprobes = NULL;
 	stp_program_detach_marks(P, 0);
 }
 
@@ -91,20 +83,10 @@ int stp_module_attach(const struct stp_attach_info *info)
 		return -5; /* EIO */
 	}
 	stp_user_set_hooks(&hooks);
+	/* Function probes are stapmark's (a BPF uprobe each), not ours. */
 	rc = stp_program_attach_marks(P, 0);
 	if (rc)
 		return attach_failed(rc);
-	uprobes = calloc((size_t)P->nfuncs + 1, sizeof(*uprobes));
-	if (!uprobes)
-		return attach_failed(-12);
-	for (nuprobes = 0; nuprobes < P->nfuncs; nuprobes++) {
-		const struct stp_prog_func *f = &P->funcs[nuprobes];
-
-		rc = marker_uprobe_register(f->path, (unsigned long)f->offset, f->ret, f->fn, NULL,
-					    &uprobes[nuprobes]);
-		if (rc)
-			return attach_failed(rc);
-	}
 	return 0;
 }
 
@@ -192,6 +174,15 @@ static void run_sdt(int i, const int64_t *args, const struct stp_user_remote *hi
 	stp_user_set_remote(NULL);
 }
 
+/* A function probe's hit, likewise: uregs is the ucontext_t stapmark
+ * made of the registers the hit copied. */
+static void run_ufunc(int i, const void *uregs, const struct stp_user_remote *hit)
+{
+	stp_user_set_remote(hit);
+	P->funcs[i].fn(NULL, (void *)uregs);
+	stp_user_set_remote(NULL);
+}
+
 static struct stp_script script = {
 	.abi = STP_SCRIPT_ABI,
 	.session_init = session_init,
@@ -206,6 +197,7 @@ static struct stp_script script = {
 	.skipped = skipped,
 	.set_target = set_target,
 	.run_sdt = run_sdt,
+	.run_ufunc = run_ufunc,
 };
 static pthread_once_t script_once = PTHREAD_ONCE_INIT;
 
@@ -245,8 +237,17 @@ static void describe(void)
 		script.nkernel_probes += P->marks[i].kernel;
 		script.nprocess_probes += !P->marks[i].kernel;
 	}
-	script.nprocess_probes += P->nfuncs;
-	script.nprocess_functions = P->nfuncs;
+	/* Function probes need no target either: stapmark attaches to
+	 * them from outside, for one process or for all. */
+	struct stp_script_ufunc *uf = calloc((size_t)P->nfuncs + 1, sizeof(*uf));
+
+	for (int i = 0; uf && i < P->nfuncs; i++)
+		uf[i] = (struct stp_script_ufunc){P->funcs[i].path,   P->funcs[i].pp,
+						  P->funcs[i].offset, P->funcs[i].ret,
+						  P->funcs[i].comm,   P->funcs[i].count_only,
+						  P->funcs[i].strings};
+	script.nufunc = uf ? P->nfuncs : 0;
+	script.ufunc = uf;
 	add_process_paths();
 	/* SDT probes need no target: with neither -c nor -x they are of
 	 * every process (stapmark attaches to them, not libmarkers). */
@@ -274,6 +275,8 @@ static void __attribute__((destructor)) undescribe(void)
 	if (script.timers != &no_timers)
 		free((void *)script.timers);
 	free((void *)script.process_paths);
+	free((void *)script.ufunc);
+	free((void *)script.sdt);
 }
 
 const struct stp_script *stp_script(void)

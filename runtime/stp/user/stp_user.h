@@ -55,6 +55,8 @@ struct stp_user_remote {
 };
 /* NULL: this process again. */
 void stp_user_set_remote(const struct stp_user_remote *hit);
+/* The remote hit this thread runs a handler for, or NULL. */
+const struct stp_user_remote *stp_user_remote(void);
 
 /* Statistics slots worth creating a region with: the CPU count. */
 unsigned int stp_user_default_slots(void);
