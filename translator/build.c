@@ -254,6 +254,8 @@ int build_digest_program(struct session *s, const struct program *prog, struct d
 	for (int i = 0; i < s->defines.n; i++)
 		digest_str(d, s->defines.v[i]);
 	digest_str(d, s->module_name ? s->module_name : "");
+	/* --skip-badvars changes how a marker's bad %s is read. */
+	digest_str(d, s->skip_badvars ? "skip-badvars" : "");
 	return 0;
 }
 

@@ -323,6 +323,13 @@ static const char *arg_string(struct cg *g, int k, const char *what, struct srcp
 	/* A kernel marker's strings are in the kernel; a process's, in it. */
 	const char *space = p->kind == PK_KERNEL_MARK ? "kernel" : "user";
 
+	/* --skip-badvars: a string that cannot be read is "", no error (stap(1):
+	 * run-time-inaccessible context variables read as 0). */
+	const char *fail =
+		g->s->skip_badvars
+			? arena_printf(g->a, "{ c->last_error = NULL; m_arg%d[0] = 0; }", k)
+			: cg_fail(g);
+
 	cg_line(g, "if (!m_rd%d) {", k);
 	g->ind++;
 	set_stmt(g, what, pos);
@@ -330,10 +337,9 @@ static const char *arg_string(struct cg *g, int k, const char *what, struct srcp
 		cg_line(g,
 			"if (m_arg%d >= 0 ? stp_fn_%s_string_n(c, m_arg%d, m_ptr%d, m_arg%d) "
 			": stp_fn_%s_string(c, m_arg%d, m_ptr%d)) %s",
-			k - 1, space, k, k, k - 1, space, k, k, cg_fail(g));
+			k - 1, space, k, k, k - 1, space, k, k, fail);
 	else
-		cg_line(g, "if (stp_fn_%s_string(c, m_arg%d, m_ptr%d)) %s", space, k, k,
-			cg_fail(g));
+		cg_line(g, "if (stp_fn_%s_string(c, m_arg%d, m_ptr%d)) %s", space, k, k, fail);
 	cg_line(g, "m_rd%d = 1;", k);
 	g->ind--;
 	cg_line(g, "}");
