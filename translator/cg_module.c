@@ -372,6 +372,8 @@ static void handler(struct cg *g, struct derived_probe *p, int index)
 	if (func) {
 		cg_line(g, "c->uregs = uc;");
 		cg_line(g, "c->probe_func = %s;", cg_cstr(g->a, probe_func(g, p)));
+		if (p->is_return)
+			cg_line(g, "c->is_return = 1;");
 	}
 	for (int i = 0; i < g->prog->globals.n; i++)
 		if (p->locks[i]) {

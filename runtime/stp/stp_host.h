@@ -80,6 +80,11 @@ int64_t stp_host_egid(void);
 int64_t stp_host_cpu(void);
 /* The task's command name, NUL-terminated within size bytes. */
 void stp_host_execname(char *buf, size_t size);
+/* The value of environment variable name in the current process, "" when
+ * it has none or it cannot be read here. */
+void stp_host_env_var(char *buf, size_t size, const char *name);
+/* Whether the hit interrupted user-mode code (user_mode()). */
+int stp_host_user_mode(void);
 
 /*
  * Registers a function probe's hit saved (the uregs its handler gets): by

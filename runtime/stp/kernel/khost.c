@@ -13,6 +13,7 @@
 #include <linux/cred.h>
 #include <linux/delay.h>
 #include <linux/hardirq.h>
+#include <asm/irq_regs.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/preempt.h>
@@ -535,4 +536,46 @@ void kstp_regex_free_all(const struct stp_program *p)
 
 	for (i = 0; i < p->nregexes; i++)
 		stp_host_regex_free(p->regexes[i]);
+}
+
+/* ---- env_var(), user_mode() ---- */
+
+/* The current process's environment block, read entry by entry through
+ * the fault-safe user copy; "" from a kernel thread or an interrupt (no
+ * process of its own), as stap's env_var gives there. */
+void stp_host_env_var(char *buf, size_t size, const char *name)
+{
+	struct mm_struct *mm = current->mm;
+	size_t n = strlen(name);
+	uintptr_t p, end;
+
+	if (!size)
+		return;
+	buf[0] = '\0';
+	if (!n || !mm || in_interrupt() || (current->flags & PF_KTHREAD))
+		return;
+	p = READ_ONCE(mm->env_start);
+	end = READ_ONCE(mm->env_end);
+	while (p < end) {
+		long len = stp_host_read_string(buf, p, size);
+
+		if (len < 0)
+			break;
+		if ((size_t)len > n && !strncmp(buf, name, n) && buf[n] == '=') {
+			memmove(buf, buf + n + 1, (size_t)len - n);
+			return;
+		}
+		/* An entry longer than buf: its NUL is further on. */
+		p += (size_t)len + ((size_t)len < size - 1);
+	}
+	buf[0] = '\0';
+}
+
+/* A timer interrupt (timer.profile, timer.hz) may have come in user mode;
+ * marker and kprobe handlers run in the kernel's own code. */
+int stp_host_user_mode(void)
+{
+	struct pt_regs *regs = in_hardirq() ? get_irq_regs() : NULL;
+
+	return regs && user_mode(regs);
 }

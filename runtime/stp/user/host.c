@@ -377,3 +377,26 @@ unsigned int stp_user_default_slots(void)
 
 	return n < 1 ? 1 : n > 1024 ? 1024 : (unsigned int)n;
 }
+
+void stp_host_env_var(char *buf, size_t size, const char *name)
+{
+	extern char **environ;
+	size_t n = strlen(name);
+
+	/* The environment of the process the handler runs in: the target's
+	 * for its probes, stapmark's for begin, end and timer probes. */
+	if (!size)
+		return;
+	buf[0] = '\0';
+	for (char **e = environ; n && e && *e; e++)
+		if (!strncmp(*e, name, n) && (*e)[n] == '=') {
+			strncpy(buf, *e + n + 1, size - 1);
+			buf[size - 1] = '\0';
+			return;
+		}
+}
+
+int stp_host_user_mode(void)
+{
+	return 1; /* every handler of this host runs in a process */
+}
