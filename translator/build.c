@@ -451,6 +451,8 @@ int build_compile(struct session *s, struct build *b)
 	ARG("-Wl,-rpath,%s", rt.libdir);
 	ARG("-lmarkers");
 	ARG("-ldl");
+	/* ubacktrace() and usymname() read symbol tables in the target. */
+	ARG("-lelf");
 #undef ARG
 	VEC_PUSH(a, argv, NULL);
 	if (build_tool(s, argv.v, log)) {

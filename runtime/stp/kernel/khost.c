@@ -579,3 +579,18 @@ int stp_host_user_mode(void)
 
 	return regs && user_mode(regs);
 }
+
+/* ---- user stacks and symbols: not in the kernel backend ---- */
+
+/* Unwinding a user stack from a kernel hit needs the process's unwind
+ * tables and a reader for them in the module; stap's has them, ours does
+ * not (yet): the tapset functions report it (tapset_usyms.c). */
+int stp_host_ubacktrace(struct stp_context *c, uint64_t *pcs, int max)
+{
+	return -1;
+}
+
+int stp_host_usym(uint64_t addr, struct stp_usym *u)
+{
+	return -1;
+}
