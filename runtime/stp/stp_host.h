@@ -85,6 +85,10 @@ void stp_host_execname(char *buf, size_t size);
 void stp_host_env_var(char *buf, size_t size, const char *name);
 /* Whether the hit interrupted user-mode code (user_mode()). */
 int stp_host_user_mode(void);
+/* addr(): the address the hit is at (a function probe's probed address,
+ * the interrupted one of a timer interrupt, a marker's call site), 0 when
+ * there is none. */
+int64_t stp_host_addr(struct stp_context *c);
 
 /*
  * User stacks and symbols (ubacktrace(), usymname()...).  The return

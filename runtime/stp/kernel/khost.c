@@ -594,3 +594,13 @@ int stp_host_usym(uint64_t addr, struct stp_usym *u)
 {
 	return -1;
 }
+
+/* A kprobe's probed address, or what a timer interrupt interrupted. */
+int64_t stp_host_addr(struct stp_context *c)
+{
+	struct pt_regs *regs = in_hardirq() ? get_irq_regs() : NULL;
+
+	if (c->uregs)
+		return stp_host_uregs_pc(c->uregs);
+	return regs ? (int64_t)instruction_pointer(regs) : 0;
+}

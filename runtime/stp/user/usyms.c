@@ -254,3 +254,13 @@ int stp_host_ubacktrace(struct stp_context *c, uint64_t *pcs, int max)
 		pcs[out++] = (uint64_t)(uintptr_t)frames[i];
 	return out;
 }
+
+int64_t stp_host_addr(struct stp_context *c)
+{
+	uint64_t pc;
+
+	if (c->uregs)
+		return stp_host_uregs_pc(c->uregs);
+	/* A marker's call site: the first frame of its stack. */
+	return stp_host_ubacktrace(c, &pc, 1) == 1 ? (int64_t)pc : 0;
+}
