@@ -400,3 +400,14 @@ int stp_host_user_mode(void)
 {
 	return 1; /* every handler of this host runs in a process */
 }
+
+void stp_user_set_time_zone(struct stp_region *r)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!localtime_r(&now, &tm))
+		return;
+	r->tz_gmtoff = -(int64_t)tm.tm_gmtoff; /* seconds west, as stap's */
+	stp_strlcpy(r->tz_name, tm.tm_zone ? tm.tm_zone : "", sizeof(r->tz_name));
+}

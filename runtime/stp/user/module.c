@@ -17,14 +17,12 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <stapmark/marker.h>
 #include <stapmark/uprobe.h>
 
 #include "../stp.h"
 #include "../program.h"
-#include "../stp_lib.h"
 #include "stp_user.h"
 #include "stp_module.h"
 #include "stp_script.h"
@@ -117,19 +115,6 @@ void stp_module_detach(void)
 
 /* --- stapmark's side --- */
 
-/* tz_gmtoff() and tz_name(): stapmark's local time zone now, as staprun
- * hands stap its own at the start (seconds west of UTC). */
-static void set_time_zone(struct stp_region *r)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-
-	if (!localtime_r(&now, &tm))
-		return;
-	r->tz_gmtoff = -(int64_t)tm.tm_gmtoff;
-	stp_strlcpy(r->tz_name, tm.tm_zone ? tm.tm_zone : "", sizeof(r->tz_name));
-}
-
 static int session_init(int seg_fd, uint64_t session_id, char *err, int errlen)
 {
 	size_t size;
@@ -143,7 +128,7 @@ static int session_init(int seg_fd, uint64_t session_id, char *err, int errlen)
 	stp_user_set_hooks(&hooks);
 	if (stp_program_create(P, base, size, stp_user_default_slots(), err, errlen))
 		return -1;
-	set_time_zone(*P->region);
+	stp_user_set_time_zone(*P->region);
 	(*P->region)->stapmark_pid = stp_host_pid(); /* stp_pid() */
 	return 0;
 }

@@ -36,6 +36,11 @@ void *stp_user_region_memfd(size_t size, int *fd);
 void *stp_user_map(int fd, size_t size);
 void stp_user_unmap(void *base, size_t size);
 
+struct stp_region;
+/* tz_gmtoff() and tz_name() of region r: this process's local time zone
+ * now, as staprun hands stap its own at the start. */
+void stp_user_set_time_zone(struct stp_region *r);
+
 /* Statistics slots worth creating a region with: the CPU count. */
 unsigned int stp_user_default_slots(void);
 
