@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../stp.h"
+#include "../stp_lib.h"
 #include "stp_user.h"
 
 /* The rwlock word: the writer bit, or the count of readers.  Trying costs
