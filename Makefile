@@ -37,7 +37,7 @@ include examples/user/examples.mk
 include bench/bench.mk
 # Components added as they land (each fragment owns its variables' prefix).
 -include $(wildcard tapset/tapset.mk runtime/stp/stp.mk runtime/transport/transport.mk runtime/kernel/kernel.mk \
-	guest/guest.mk examples/kernel/examples.mk bench/kernel/bench-kernel.mk bench/script/bench-script.mk)
+	guest/guest.mk examples/kernel/examples.mk bench/kernel/bench-kernel.mk bench/script/bench-script.mk bench/sdt/bench-sdt.mk)
 include testsuite/testsuite.mk
 include doc/doc.mk
 

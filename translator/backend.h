@@ -27,6 +27,7 @@
 struct backend {
 	const char *name; /* "user", "kernel" (as -v and messages say) */
 	const char *runtime; /* %( runtime == "..." %): "dyninst", "kernel" */
+	bool kernel; /* runs kernel probes (what the kernel tapsets stand on) */
 
 	/* NULL when the backend serves probe p; else why not, one line. */
 	const char *(*refuses)(struct session *s, const struct derived_probe *p);

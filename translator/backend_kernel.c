@@ -343,6 +343,7 @@ static int kernel_run(struct session *s, const char *ko_path)
 const struct backend backend_kernel = {
 	.name = "kernel",
 	.runtime = "kernel",
+	.kernel = true,
 	.refuses = kernel_refuses,
 	.prepare = build_kernel_prepare,
 	.build = build_kernel_compile,

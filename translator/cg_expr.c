@@ -356,8 +356,9 @@ static const char *cg_parms(struct cg *g, struct expr *x)
 	for (int i = 0; i < p->nargs; i++) {
 		bool str = p->args[i].script_type == MARKER_STYPE_STRING;
 
-		fmt = arena_printf(g->a, "%s%s%s=%s", fmt, i ? " " : "", p->args[i].name,
-				   str ? "%s" : "%#x");
+		/* stap 4.8 spells a sys/sdt.h probe's "$arg1=0x2a $arg2=..." */
+		fmt = arena_printf(g->a, "%s%s%s%s=%s", fmt, i ? " " : "", p->sdt ? "$" : "",
+				   p->args[i].name, str ? "%s" : "%#x");
 		if (str) {
 			const char *v = arg_string(
 				g, i + 1, arena_printf(g->a, "identifier '%s'", x->name), x->pos);
@@ -389,6 +390,8 @@ static const char *cg_target(struct cg *g, struct expr *x)
 		return cg_cstr(g->a, p->mark);
 	case CTX_FORMAT:
 		return cg_cstr(g->a, p->format);
+	case CTX_PROVIDER:
+		return cg_cstr(g->a, p->provider);
 	case CTX_PARMS:
 		return cg_parms(g, x);
 	case CTX_ARG: {

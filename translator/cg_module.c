@@ -183,6 +183,13 @@ static const char *va_arg_type(enum marker_va_type t)
  * then narrowed as the conversion says; of a string, its pointer. */
 static void unpack_args(struct cg *g, const struct derived_probe *p, int n, unsigned used)
 {
+	if (p->sdt) { /* longs, already sign- or zero-extended by the spec */
+		for (int i = 0; i < n; i++)
+			if (used & (1u << i))
+				cg_line(g, "int64_t m_arg%d = sdt_args[%d];", i + 1, i);
+		return;
+	}
+
 	for (int i = 0; i < n; i++) {
 		const struct marker_arg *a = &p->args[i];
 		const char *type = va_arg_type(a->va_type);
@@ -296,6 +303,18 @@ static void lite_emit(struct cg *g, const struct stmt *st)
 		cg_var(g, x->a->sym), delta);
 }
 
+/* A sys/sdt.h probe whose handler only adds constants to counters: its
+ * hits can be counted in the kernel (the BPF program's per-CPU counts)
+ * and the handler run once per hit counted, in stapmark, without a
+ * record per hit in the ring -- what bpftrace does for count(). */
+static bool sdt_count_only(const struct cg *g, const struct derived_probe *p)
+{
+	for (int i = 0; i < g->prog->globals.n; i++)
+		if (p->locks[i])
+			return false;
+	return p->sdt && !p->cond && p->maxarg == 0 && lite_stmt(p->body);
+}
+
 /* What probefunc() says in a function probe: the function, or for an
  * absolute statement its address. */
 const char *probe_func(struct cg *g, const struct derived_probe *p)
@@ -319,7 +338,9 @@ static void handler(struct cg *g, struct derived_probe *p, int index)
 	g->fn = NULL;
 	g->niters = 0;
 	g->exit_label = "out";
-	if (mark)
+	if (p->sdt)
+		cg_line(g, "static void stpm_probe_%d(const int64_t *sdt_args)", index);
+	else if (mark)
 		cg_line(g,
 			"static void stpm_probe_%d(void *probe_private, void *call_private, "
 			"const char *fmt, va_list *args)",
@@ -335,11 +356,14 @@ static void handler(struct cg *g, struct derived_probe *p, int index)
 	for (int i = 0; i < g->prog->globals.n; i++)
 		any_lock |= p->locks[i] != 0;
 	if ((mark || func) && !entries && !p->cond && !any_lock && lite_stmt(p->body)) {
-		cg_line(g, "(void)probe_private;");
-		if (mark) {
+		if (p->sdt) {
+			cg_line(g, "(void)sdt_args;");
+		} else if (mark) {
+			cg_line(g, "(void)probe_private;");
 			cg_line(g, "(void)call_private;");
 			cg_line(g, "(void)fmt;");
 		} else {
+			cg_line(g, "(void)probe_private;");
 			cg_line(g, "(void)uc;");
 		}
 		cg_line(g, "if (__atomic_load_n(&stpm_r->state, __ATOMIC_RELAXED) != "
@@ -356,7 +380,7 @@ static void handler(struct cg *g, struct derived_probe *p, int index)
 		cg_entry_pop(g, index);
 	cg_line(g, "struct stp_context *c = stp_context_enter(stpm_r, %s, %s);",
 		cg_cstr(g->a, p->pp), probe_state(p->kind));
-	if (mark) {
+	if (mark && !p->sdt) {
 		cg_line(g, "(void)probe_private;");
 		cg_line(g, "(void)call_private;");
 		cg_line(g, "(void)fmt;");
@@ -456,22 +480,40 @@ static int probe_list(struct cg *g, const char *name, enum probe_kind kind)
 }
 
 /* The marker probes, function probes and timers of the program. */
-static void probe_tables(struct cg *g, int *nmarks, int *nfuncs, int *nkprobes, int *ntimers)
+static void probe_tables(struct cg *g, int *nmarks, int *nsdts, int *nfuncs, int *nkprobes,
+			 int *ntimers)
 {
 	const struct program *p = g->prog;
 
-	*nmarks = *nfuncs = *nkprobes = *ntimers = 0;
+	*nmarks = *nsdts = *nfuncs = *nkprobes = *ntimers = 0;
 	for (int i = 0; i < p->probes.n; i++) {
 		const struct derived_probe *pr = p->probes.v[i];
 
-		if (pr->kind != PK_PROCESS_MARK && pr->kind != PK_KERNEL_MARK)
+		if ((pr->kind != PK_PROCESS_MARK && pr->kind != PK_KERNEL_MARK) || pr->sdt)
 			continue;
 		if (!(*nmarks)++)
 			cg_line(g, "static const struct stp_prog_mark stpm_marks[] = {");
-		cg_line(g, "\t{%s, %s, stpm_probe_%d, %d},", cg_cstr(g->a, pr->mark),
-			cg_cstr(g->a, pr->format), i, pr->kind == PK_KERNEL_MARK);
+		cg_line(g, "\t{%s, %s, stpm_probe_%d, %d, %s},", cg_cstr(g->a, pr->mark),
+			cg_cstr(g->a, pr->format), i, pr->kind == PK_KERNEL_MARK,
+			pr->kind == PK_PROCESS_MARK ? cg_cstr(g->a, pr->path) : "0");
 	}
 	if (*nmarks)
+		cg_line(g, "};\n");
+	/* sys/sdt.h probes: attached from outside by stapmark (the BPF ring). */
+	for (int i = 0; i < p->probes.n; i++) {
+		const struct derived_probe *pr = p->probes.v[i];
+
+		if (!pr->sdt)
+			continue;
+		if (!(*nsdts)++)
+			cg_line(g, "static const struct stp_prog_sdt stpm_sdts[] = {");
+		cg_line(g, "\t{%s, %s, %s, stpm_probe_%d, %d, %#xu, %s, %d, %d},",
+			cg_cstr(g->a, pr->sdt_file), cg_cstr(g->a, pr->provider),
+			cg_cstr(g->a, pr->mark), i, pr->maxarg,
+			pr->sdt_strings & ((1u << pr->maxarg) - 1), cg_cstr(g->a, pr->pp),
+			pr->sdt_comm, sdt_count_only(g, pr));
+	}
+	if (*nsdts)
 		cg_line(g, "};\n");
 	/* Function probes: libmarkers' uprobes, by file and offset; a return
 	 * probe with @entry values has an entry probe too, where they are taken. */
@@ -555,13 +597,13 @@ static int unread_table(struct cg *g)
 /* The program descriptor (runtime/stp/program.h): what every host drives. */
 static void program_desc(struct cg *g)
 {
-	int nmarks, nfuncs, nkprobes, ntimers;
+	int nmarks, nsdts, nfuncs, nkprobes, ntimers;
 	int nbegin = probe_list(g, "begin", PK_BEGIN);
 	int nend = probe_list(g, "end", PK_END);
 	int nerror = probe_list(g, "error", PK_ERROR);
 	int nunread = unread_table(g);
 
-	probe_tables(g, &nmarks, &nfuncs, &nkprobes, &ntimers);
+	probe_tables(g, &nmarks, &nsdts, &nfuncs, &nkprobes, &ntimers);
 	if (g->prog->regexes.n) {
 		cg_line(g, "static struct stp_regex *const stpm_regexes[] = {");
 		for (int i = 0; i < g->prog->regexes.n; i++)
@@ -575,16 +617,17 @@ static void program_desc(struct cg *g)
 		"\t.globals_size = sizeof(struct stpm_globals),\n"
 		"\t.region = &stpm_r,\n\t.globals = (void **)&stpm_g,\n"
 		"\t.create_globals = stpm_create_globals,\n\t.ncounters = %d,\n"
-		"\t.marks = %s,\n\t.nmarks = %d,\n\t.funcs = %s,\n\t.nfuncs = %d,\n"
+		"\t.marks = %s,\n\t.nmarks = %d,\n\t.sdts = %s,\n\t.nsdts = %d,\n"
+		"\t.funcs = %s,\n\t.nfuncs = %d,\n"
 		"\t.kprobes = %s,\n\t.nkprobes = %d,\n"
 		"\t.timers = %s,\n\t.ntimers = %d,\n\t.begin = %s,\n\t.nbegin = %d,\n"
 		"\t.end = %s,\n\t.nend = %d,\n\t.error = %s,\n\t.nerror = %d,\n"
 		"\t.unread = %s,\n\t.nunread = %d,\n\t.regexes = %s,\n\t.nregexes = %d,\n};",
 		cg_cstr(g->a, g->s->module_name ? g->s->module_name : "stapmark"),
-		g->prog->ncounters, TABLE("marks", nmarks), TABLE("funcs", nfuncs),
-		TABLE("kprobes", nkprobes), TABLE("timers", ntimers), TABLE("begin", nbegin),
-		TABLE("end", nend), TABLE("error", nerror), TABLE("unread", nunread),
-		TABLE("regexes", g->prog->regexes.n));
+		g->prog->ncounters, TABLE("marks", nmarks), TABLE("sdts", nsdts),
+		TABLE("funcs", nfuncs), TABLE("kprobes", nkprobes), TABLE("timers", ntimers),
+		TABLE("begin", nbegin), TABLE("end", nend), TABLE("error", nerror),
+		TABLE("unread", nunread), TABLE("regexes", g->prog->regexes.n));
 #undef TABLE
 }
 

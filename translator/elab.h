@@ -87,6 +87,7 @@ enum context_kind {
 	CTX_FORMAT, /* $format: the marker's format */
 	CTX_PARMS, /* $$parms / $$vars: "name=value ..." */
 	CTX_RETURN, /* $return of a .return function probe */
+	CTX_PROVIDER, /* $$provider of a sys/sdt.h probe */
 };
 
 /* One probe to attach: a probe point after alias expansion and matching. */
@@ -108,6 +109,14 @@ struct derived_probe {
 	/* marks and functions: the ELF file, or the kernel module */
 	const char *path;
 	const char *mark, *format;
+	/* A sys/sdt.h probe (PK_PROCESS_MARK from a .note.stapsdt): its
+	 * provider, the file that holds it (path: the program, or the
+	 * .library(...) it names), and the arguments whose strings the hit
+	 * copies for user_string() (bit k-1: $argk; usage.c). */
+	bool sdt;
+	const char *provider, *sdt_file;
+	unsigned sdt_strings;
+	bool sdt_comm; /* it calls execname(), itself or through functions */
 	struct marker_arg args[ELAB_MAX_MARKER_ARGS];
 	int nargs;
 	const char *function;

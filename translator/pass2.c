@@ -119,7 +119,10 @@ void print_program(FILE *f, const struct program *p, bool bodies)
 		const struct derived_probe *pr = p->probes.v[i];
 
 		fprintf(f, "%s /* <- %s */\n", pr->pp, pr->written);
-		if (pr->kind == PK_PROCESS_MARK || pr->kind == PK_KERNEL_MARK) {
+		if (pr->sdt) {
+			fprintf(f, "  # sys/sdt.h probe %s:%s in %s, %d argument%s\n", pr->provider,
+				pr->mark, pr->path, pr->nargs, pr->nargs == 1 ? "" : "s");
+		} else if (pr->kind == PK_PROCESS_MARK || pr->kind == PK_KERNEL_MARK) {
 			fprintf(f, "  # marker \"%s\" in %s, format \"%s\"\n", pr->mark, pr->path,
 				pr->format);
 		}

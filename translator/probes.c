@@ -25,6 +25,7 @@
 #include "elab_internal.h"
 #include "marker_table.h"
 #include "probes.h"
+#include "sdt_probes.h"
 #include "print.h"
 #include "symtab.h"
 
@@ -336,6 +337,58 @@ static void derive_functions(struct deriving *dv, const struct probe_point *pt,
 			   path);
 }
 
+/*
+ * process("PATH")...mark("GLOB"): the program's stapmark markers and its
+ * sys/sdt.h probes (sdt_probes.c); .library and .provider name SDT probes
+ * only, as does nothing with .format.  No match in either: one error, with
+ * suggestions over both kinds.
+ */
+static void derive_process_marks(struct deriving *dv, const struct probe_point *pt,
+				 const mark_vec *own, const char *path, const char *prefix,
+				 const struct probe_comp *lib, const struct probe_comp *prov,
+				 struct stmt *body, struct expr *cond)
+{
+	struct elab *e = dv->e;
+	const struct probe_comp *mc = &pt->comps.v[pt->comps.n - 1];
+	bool format = comp_is(mc, "format");
+	struct probe_point quiet = *pt;
+	int before = dv->found;
+	mark_vec names = {0};
+
+	if (format)
+		mc--;
+	quiet.optional = true;
+	if (!lib && !prov) {
+		derive_marks(dv, &quiet, own, path, prefix, PK_PROCESS_MARK, body, cond);
+		for (int i = 0; i < own->n; i++)
+			VEC_PUSH(e->a, names, own->v[i]);
+	}
+	if (!format && !dv->failed) {
+		struct sdt_query q = {.exe = path,
+				      .prefix = prefix,
+				      .library = lib ? comp_string(e, lib) : NULL,
+				      .provider = prov ? comp_string(e, prov) : NULL,
+				      .glob = comp_string(e, mc),
+				      .own = own,
+				      .pos = mc->arg->pos};
+
+		sdt_derive(dv, &q, &names, body, cond);
+	}
+	if (dv->found > before || pt->optional || dv->failed)
+		return;
+	if (format) { /* its own error: no name, or no format of the name */
+		derive_marks(dv, pt, own, path, prefix, PK_PROCESS_MARK, body, cond);
+		return;
+	}
+	const char *glob = comp_string(e, mc), *hint;
+
+	suggest(e->a, &names, glob, &hint);
+	diag_error(mc->arg->pos, "semantic error", "no marker matches \"%s\" in %s%s%s%s", glob,
+		   lib ? "the libraries of " : "", path,
+		   prov ? arena_printf(e->a, " with provider \"%s\"", comp_string(e, prov)) : "",
+		   hint);
+}
+
 /* process(...) and kernel points; false when pt is neither. */
 static bool derive_target(struct deriving *dv, const struct probe_point *pt, struct stmt *body,
 			  struct expr *cond)
@@ -344,10 +397,27 @@ static bool derive_target(struct deriving *dv, const struct probe_point *pt, str
 	const struct probe_comp *c = pt->comps.v;
 	int n = pt->comps.n;
 	bool process = comp_is(c, "process"), kernel = comp_is(c, "kernel");
+	/* .library(...) and .provider(...) before .mark: sys/sdt.h probes */
+	int sdt_lib = 0, sdt_prov = 0, k = 1;
 
-	if ((!process && !kernel) || n < 2 || n > 3)
+	if (process && n >= 3 && comp_is(&c[k], "library"))
+		sdt_lib = k++;
+	if (process && n >= 3 && k < n - 1 && comp_is(&c[k], "provider"))
+		sdt_prov = k++;
+	if (k > 1) {
+		if (k != n - 1 || !comp_is(&c[k], "mark"))
+			return false;
+		for (int i = 1; i < k; i++)
+			if (!c[i].arg || c[i].arg->kind != EX_STRING) {
+				diag_error(c[i].pos, "semantic error",
+					   "%s needs a string: %s(\"NAME\")", c[i].name, c[i].name);
+				return true;
+			}
+	} else if ((!process && !kernel) || n < 2 || n > 3) {
 		return false;
-	bool mark = comp_is(&c[1], "mark"), function = comp_is(&c[1], "function");
+	}
+	const struct probe_comp *mc = &c[k]; /* .mark or .function */
+	bool mark = comp_is(&mc[0], "mark"), function = comp_is(&mc[0], "function");
 
 	/* kernel.function: probes_kernel.c */
 	if (!mark && !(function && process))
@@ -356,14 +426,14 @@ static bool derive_target(struct deriving *dv, const struct probe_point *pt, str
 		return false;
 	if (process && c->arg && c->arg->kind != EX_STRING)
 		return false;
-	if (!c[1].arg || c[1].arg->kind != EX_STRING) {
-		diag_error(c[1].pos, "semantic error", "%s needs a string: %s(\"NAME\")", c[1].name,
-			   c[1].name);
+	if (!mc[0].arg || mc[0].arg->kind != EX_STRING) {
+		diag_error(mc[0].pos, "semantic error", "%s needs a string: %s(\"NAME\")",
+			   mc[0].name, mc[0].name);
 		return true;
 	}
-	if (n == 3 &&
-	    !(mark && comp_is(&c[2], "format") && c[2].arg && c[2].arg->kind == EX_STRING) &&
-	    !(function && comp_is(&c[2], "return") && !c[2].arg))
+	if (k == 1 && n == 3 &&
+	    !(mark && comp_is(&mc[1], "format") && mc[1].arg && mc[1].arg->kind == EX_STRING) &&
+	    !(function && comp_is(&mc[1], "return") && !mc[1].arg))
 		return false;
 
 	const char *path = NULL, *prefix = "kernel", *err;
@@ -375,7 +445,7 @@ static bool derive_target(struct deriving *dv, const struct probe_point *pt, str
 			diag_error(c->pos, "semantic error",
 				   "process.%s without a path needs -c CMD or -x PID (or "
 				   "process(\"PATH\"))",
-				   c[1].name);
+				   mc[0].name);
 			return true;
 		}
 		if (!given && !e->s->target_cmd) { /* -x: the program the process runs */
@@ -388,7 +458,7 @@ static bool derive_target(struct deriving *dv, const struct probe_point *pt, str
 				/* EACCES: the process is another user's (not ptrace-able
 				 * by us); ENOENT: there is none. */
 				diag_error(c->pos, "semantic error",
-					   "process.%s: cannot read %s: %s", c[1].name, exe,
+					   "process.%s: cannot read %s: %s", mc[0].name, exe,
 					   errno == ENOENT ? arena_printf(e->a, "no process %d",
 									  e->s->target_pid)
 					   : errno == EACCES || errno == EPERM
@@ -436,8 +506,11 @@ static bool derive_target(struct deriving *dv, const struct probe_point *pt, str
 			}
 			desc = arena_printf(e->a, "the kernel (%s)", err);
 		}
-		derive_marks(dv, pt, t, desc, prefix, process ? PK_PROCESS_MARK : PK_KERNEL_MARK,
-			     body, cond);
+		if (process)
+			derive_process_marks(dv, pt, t, path, prefix, sdt_lib ? &c[sdt_lib] : NULL,
+					     sdt_prov ? &c[sdt_prov] : NULL, body, cond);
+		else
+			derive_marks(dv, pt, t, desc, prefix, PK_KERNEL_MARK, body, cond);
 		return true;
 	}
 	const funcsym_vec *syms = symtab_process(e->s, path, &err);
@@ -526,7 +599,7 @@ static bool expand_alias(struct deriving *dv, const struct probe_point *pt, stru
 
 	/* The kernel's tapsets stand on kernel probes: say so before
 	 * looking for kernel tables a user-space run has no use for. */
-	if (sc->kernel_only && e->s->backend == &backend_user) {
+	if (sc->kernel_only && e->s->backend && !e->s->backend->kernel) {
 		diag_error(pt->pos, "semantic error",
 			   "probe alias '%s' is of the kernel tapsets (%s): the "
 			   "user-space backend cannot run it; it needs the kernel "

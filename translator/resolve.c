@@ -193,6 +193,26 @@ static bool resolve_target(struct elab *e, struct expr *x, bool report)
 	} else if (!p) {
 		why = arena_printf(e->a, "target variable %s outside a probe (in function '%s')",
 				   name, e->fn ? e->fn->name : "?");
+	} else if (p->sdt) {
+		/* sys/sdt.h probes: stap's $$name, $$provider, $$parms, $argN */
+		if (!strcmp(name, "$$name")) {
+			x->ctx = CTX_NAME;
+		} else if (!strcmp(name, "$$provider")) {
+			x->ctx = CTX_PROVIDER;
+		} else if (!strcmp(name, "$$parms") || !strcmp(name, "$$vars")) {
+			x->ctx = CTX_PARMS;
+		} else if (!strncmp(name, "$arg", 4) && is_digits(name + 4) &&
+			   strtol(name + 4, NULL, 10) >= 1 &&
+			   strtol(name + 4, NULL, 10) <= p->nargs) {
+			x->ctx = CTX_ARG;
+			x->ctx_arg = (int)strtol(name + 4, NULL, 10);
+		} else {
+			why = arena_printf(e->a,
+					   "sys/sdt.h probe %s:%s has %d argument%s ($arg1..$argN, "
+					   "$$name, $$provider, $$parms): no %s",
+					   p->provider, p->mark, p->nargs, p->nargs == 1 ? "" : "s",
+					   name);
+		}
 	} else if (p->kind == PK_PROCESS_MARK || p->kind == PK_KERNEL_MARK) {
 		if (!strcmp(name, "$name")) {
 			x->ctx = CTX_NAME;

@@ -34,6 +34,8 @@
 #include "region.h"
 #include "run.h"
 #include "run_load.h"
+#include "run_sdt.h"
+#include "run_systemwide.h"
 #include "stp_attach.h"
 #include "stp_drain.h"
 #include "stp_segment.h"
@@ -54,7 +56,13 @@ struct run {
 	int child_status;
 	struct stp_attachment att;
 	bool attached;
+	/* Neither -c nor -x: every process of the marks' files (libmarkers). */
+	bool systemwide;
+	struct sysw sysw;
+	struct pollfd *pfd; /* wait_events' poll set */
+	int npfd;
 	int64_t *next_due; /* per timer, CLOCK_MONOTONIC ns */
+	struct sdt_run *sdt; /* sys/sdt.h probes: attached from stapmark */
 	unsigned int seed;
 };
 
@@ -198,26 +206,55 @@ static bool target_ended(struct run *r)
 	return r->target_gone;
 }
 
-/* Sleep until something happens or the deadline (CLOCK_MONOTONIC ns). */
+/* Room for n entries in r->pfd (the poll set of system-wide mode, whose
+ * size changes as processes come and go).  false without memory. */
+static bool grow_pollfds(struct run *r, int n)
+{
+	struct pollfd *p;
+
+	if (n <= r->npfd)
+		return true;
+	p = realloc(r->pfd, (size_t)n * sizeof(*p));
+	if (!p)
+		return false;
+	r->pfd = p;
+	r->npfd = n;
+	return true;
+}
+
+/* Sleep until something happens or the deadline (CLOCK_MONOTONIC ns):
+ * a wake-up, the target ending, and in system-wide mode a process
+ * announcing itself at the rendezvous or an attached one ending. */
 static void wait_events(struct run *r, int64_t deadline)
 {
-	struct pollfd p[2] = {{.fd = run_wake_fd, .events = POLLIN},
-			      {.fd = r->pidfd, .events = POLLIN}};
+	struct pollfd fixed[2], *p = fixed;
+	int extra = r->systemwide ? sysw_nfds(&r->sysw) : 0, n = 0, first;
 	int64_t ns = deadline - now_ns();
 	struct timespec ts;
 	uint64_t v;
 
+	if (extra && grow_pollfds(r, 2 + extra))
+		p = r->pfd;
+	else
+		extra = 0; /* no memory: the next round tries again */
 	if (ns > POLL_CAP_NS)
 		ns = POLL_CAP_NS;
 	if (ns < 0)
 		ns = 0;
 	ts.tv_sec = ns / 1000000000;
 	ts.tv_nsec = ns % 1000000000;
-	if (ppoll(p, r->pidfd >= 0 && !r->target_gone ? 2 : 1, &ts, NULL) > 0 &&
-	    (p[0].revents & POLLIN)) {
-		if (read(run_wake_fd, &v, sizeof(v)) < 0)
-			v = 0;
-	}
+	p[n++] = (struct pollfd){.fd = run_wake_fd, .events = POLLIN};
+	if (r->pidfd >= 0 && !r->target_gone)
+		p[n++] = (struct pollfd){.fd = r->pidfd, .events = POLLIN};
+	first = n;
+	if (extra)
+		n += sysw_pollfds(&r->sysw, p + n, extra);
+	if (ppoll(p, (nfds_t)n, &ts, NULL) <= 0)
+		return;
+	if ((p[0].revents & POLLIN) && read(run_wake_fd, &v, sizeof(v)) < 0)
+		v = 0;
+	if (extra && running(r))
+		sysw_events(&r->sysw, p + first, n - first);
 }
 
 static void main_loop(struct run *r)
@@ -231,10 +268,37 @@ static void main_loop(struct run *r)
 	}
 }
 
+/* sys/sdt.h probes of process pid (-1: of every process). */
+static int attach_sdt(struct run *r, pid_t pid)
+{
+	char err[1024];
+
+	if (sdt_run_open(&r->sdt, r->sc, pid, r->child, err, sizeof(err))) {
+		fprintf(stderr, "stapmark: %s\n", err);
+		return 1;
+	}
+	if (r->s->verbose)
+		fprintf(stderr, "Pass 5: attached %d sys/sdt.h probe%s to %s\n", r->sc->nsdt,
+			r->sc->nsdt == 1 ? "" : "s",
+			pid < 0	   ? "every process"
+			: r->child ? "the command and its descendants"
+				   : "the process");
+	return 0;
+}
+
 /* -x: before the begin probes, so that a process we cannot attach to is a
  * setup failure (no script output); its handlers wait for RUNNING. */
 static int attach_target(struct run *r)
 {
+	/* Only sys/sdt.h probes: nothing to load into the process (which
+	 * need not link libmarkers); stapmark attaches to it from outside. */
+	if (r->sc->nsdt && !r->sc->nprocess_probes) {
+		r->pid = r->s->target_pid;
+		if (r->sc->set_target)
+			r->sc->set_target(r->pid);
+		r->pidfd = (int)syscall(SYS_pidfd_open, r->pid, 0);
+		return attach_sdt(r, r->pid);
+	}
 	int err = stp_attach_pid(r->s->target_pid, r->mod.path, &r->seg, &r->att);
 
 	if (err) {
@@ -247,13 +311,55 @@ static int attach_target(struct run *r)
 	if (r->sc->set_target)
 		r->sc->set_target(r->pid);
 	r->pidfd = (int)syscall(SYS_pidfd_open, r->pid, 0);
+	return r->sc->nsdt ? attach_sdt(r, r->pid) : 0;
+}
+
+/* The SDT handlers run from here on (the session is RUNNING). */
+static int start_sdt(struct run *r)
+{
+	int e = r->sdt ? sdt_run_start(r->sdt) : 0;
+
+	if (e)
+		return setup_error("cannot start the sys/sdt.h reader", strerror(-e));
+	return 0;
+}
+
+/* System-wide: like -x, the processes running now are attached before the
+ * begin probes; those that start later, whenever they do. */
+static int start_systemwide(struct run *r)
+{
+	if (sysw_start(&r->sysw, r->sc->process_paths, r->sc->nprocess_paths, r->mod.path, &r->seg,
+		       r->s->verbose > 1)) {
+		sysw_stop(&r->sysw);
+		r->systemwide = false;
+		return 1;
+	}
 	return 0;
 }
 
 /* -c: after the begin probes, so that no event of the command is missed. */
 static int spawn_target(struct run *r)
 {
-	int err = stp_spawn_command(&r->pid, r->s->target_cmd, r->mod.path, &r->seg);
+	int err, gate;
+
+	if (r->sc->nsdt) { /* held before its exec until the probes are on */
+		err = sdt_spawn_held(&r->pid, &gate, r->s->target_cmd, r->mod.path, &r->seg);
+		if (!err) {
+			r->child = true;
+			if (attach_sdt(r, r->pid)) {
+				kill(r->pid, SIGKILL);
+				close(gate);
+				return 1;
+			}
+			if (r->sc->set_target)
+				r->sc->set_target(r->pid);
+			r->pidfd = (int)syscall(SYS_pidfd_open, r->pid, 0);
+			sdt_spawn_release(gate);
+			return start_sdt(r);
+		}
+	} else {
+		err = stp_spawn_command(&r->pid, r->s->target_cmd, r->mod.path, &r->seg);
+	}
 
 	if (err) {
 		fprintf(stderr, "stapmark: cannot start '%s': %s\n", r->s->target_cmd,
@@ -282,7 +388,10 @@ static void detach_target(struct run *r)
 	/* Handlers of a target we cannot reach (a -c command's children, a
 	 * wedged control server) check this and the session state. */
 	stp_segment_request_detach(&r->seg);
-	if (r->attached) {
+	if (r->systemwide) {
+		sysw_stop(&r->sysw);
+		r->systemwide = false;
+	} else if (r->attached) {
 		err = stp_detach_pid(&r->att);
 		if (err && !target_ended(r))
 			fprintf(stderr, "stapmark: detaching from process %d: %s\n", (int)r->pid,
@@ -335,8 +444,14 @@ static int setup(struct run *r, const char *module_path)
 		return setup_error(err, NULL);
 	snprintf(run_tmp_path, sizeof(run_tmp_path), "%s", r->mod.path);
 	r->sc = r->mod.sc;
-	if (r->sc->nprocess_probes && !r->s->target_cmd && r->s->target_pid <= 0)
-		return setup_error("process(...).mark probes need -c CMD or -x PID", NULL);
+	if (r->sc->nprocess_probes && !r->s->target_cmd && r->s->target_pid <= 0) {
+		if (r->sc->nprocess_functions > 0)
+			return setup_error("process(...).function probes need -c CMD or -x PID",
+					   NULL);
+		if (r->sc->nprocess_paths <= 0)
+			return setup_error("process(...).mark probes need -c CMD or -x PID", NULL);
+		r->systemwide = true;
+	}
 	if (r->sc->nkernel_probes)
 		return setup_error("kernel probes cannot run in user space", NULL);
 	if (open_out(r))
@@ -359,16 +474,25 @@ static int setup(struct run *r, const char *module_path)
 	r->session_up = true;
 	if (start_timers(r))
 		return setup_error("cannot start the timers", strerror(ENOMEM));
-	return r->s->target_pid > 0 ? attach_target(r) : 0;
+	if (r->s->target_pid > 0)
+		return attach_target(r);
+	if (r->systemwide && start_systemwide(r))
+		return 1;
+	/* Neither -c nor -x: sys/sdt.h probes of every process, now and later. */
+	return r->sc->nsdt && !r->s->target_cmd ? attach_sdt(r, -1) : 0;
 }
 
 /* Closing reports, as stap prints them, after all output is written. */
 static int finish(struct run *r)
 {
 	int64_t errors = r->sc->errors(), skipped = r->sc->skipped();
+	uint64_t lost = sdt_run_drops(r->sdt); /* sys/sdt.h hits the ring had no room for */
 
 	stp_drainer_stop(r->drainer);
 	stp_transport_report_drops(&r->seg, stderr);
+	if (lost)
+		fprintf(stderr, "WARNING: %llu sys/sdt.h probe hits dropped (BPF ring full)\n",
+			(unsigned long long)lost);
 	if (errors || skipped)
 		fprintf(stderr, "WARNING: Number of errors: %lld, skipped probes: %lld\n",
 			(long long)errors, (long long)skipped);
@@ -377,6 +501,7 @@ static int finish(struct run *r)
 
 static void cleanup(struct run *r)
 {
+	sdt_run_close(r->sdt);
 	if (r->session_up)
 		r->sc->session_exit();
 	if (r->drainer) {
@@ -389,6 +514,9 @@ static void cleanup(struct run *r)
 		close(r->out_fd);
 	if (r->pidfd >= 0)
 		close(r->pidfd);
+	if (r->systemwide)
+		sysw_stop(&r->sysw);
+	free(r->pfd);
 	free(r->next_due);
 	script_module_unload(&r->mod);
 	run_tmp_path[0] = '\0';
@@ -414,8 +542,12 @@ int pass5_run(struct session *s, const char *module_path)
 	r.sc->run_begin();
 	if (running(&r) && !run_signals && s->target_cmd)
 		rc = spawn_target(&r);
+	else if (running(&r))
+		rc = start_sdt(&r);
 	if (!rc)
 		main_loop(&r);
+	/* Every SDT hit already made runs its handler before the stop. */
+	sdt_run_finish(r.sdt);
 	/* Marker handlers see STOPPING and return at once; then detach. */
 	r.sc->request_stop();
 	detach_target(&r);

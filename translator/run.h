@@ -4,7 +4,8 @@
 /*
  * Pass 5: run a script module (the .so of pass 4, or --run-module FILE):
  * load it, run its begin probes, start -c CMD with it preloaded or attach
- * it to -x PID, run its timers, stream its output to stdout or -o FILE
+ * it to -x PID (or, with neither, to every process of the process marks'
+ * programs: run_systemwide.h), run its timers, stream its output to stdout or -o FILE
  * until exit(), a signal or the end of the target, then detach, run the
  * end probes and report errors and drops.
  */

@@ -58,6 +58,7 @@ struct session {
 	 * symtab.c); they live in the arena like everything else. */
 	void *process_marks, *kernel_marks;
 	void *process_syms, *kernel_syms, *kernel_modules;
+	void *sdt_tables; /* sys/sdt.h notes per file (sdt_table.c) */
 
 	/* Kernel config, read on first use of a CONFIG_ condition. */
 	bool config_loaded;

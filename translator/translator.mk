@@ -11,11 +11,25 @@ $(B)/obj/stapmark/%.o: %.c $(STAPMARK_HDRS) config.mk
 # modules, whose session states it reads (runtime/stp/region.h).
 STAPMARK_RUN_OBJS := $(foreach d,$(B) $(B)/asan,\
 	$(patsubst %.c,$(d)/obj/stapmark/%.o,$(wildcard translator/run*.c)))
-$(STAPMARK_RUN_OBJS): STAPMARK_CFLAGS += -Iruntime/transport -Iruntime/stp -Iruntime/stp/user
-$(STAPMARK_RUN_OBJS): $(wildcard runtime/transport/*.h runtime/stp/*.h runtime/stp/user/*.h)
-STAPMARK_LIBS = $(ELF_LIBS) -ldl -pthread
+$(STAPMARK_RUN_OBJS): STAPMARK_CFLAGS += -Iruntime/transport -Iruntime/stp -Iruntime/stp/user \
+	-Iruntime/sdt $(BPF_CFLAGS)
+$(STAPMARK_RUN_OBJS): $(wildcard runtime/transport/*.h runtime/stp/*.h runtime/stp/user/*.h \
+	runtime/sdt/*.h)
+STAPMARK_LIBS = $(ELF_LIBS) $(BPF_LIBS) -ldl -pthread
 
-$(B)/bin/stapmark: $(patsubst %.c,$(B)/obj/stapmark/%.o,$(STAPMARK_SRCS)) $(B)/lib/libstp-transport.a
+# sys/sdt.h probes: one BPF program, built here and linked into stapmark
+# (run_sdt.c loads it from memory).  The uapi struct pt_regs is all that
+# <bpf/usdt.bpf.h> needs: no vmlinux.h.
+SDT_BPF_OBJ := $(B)/obj/sdt/sdt.bpf.o
+$(SDT_BPF_OBJ): runtime/sdt/sdt.bpf.c runtime/sdt/sdt_event.h config.mk
+	@mkdir -p $(@D)
+	$(BPF_CC) -O2 -g -target bpf -D__TARGET_ARCH_x86 -I/usr/include/$(shell $(CC) -print-multiarch) \
+		-Iruntime/sdt $(BPF_CFLAGS) -Wall -c $< -o $@
+$(B)/obj/sdt/sdt_blob.o: runtime/sdt/sdt_blob.S $(SDT_BPF_OBJ)
+	$(CC) -DSDT_BPF_OBJ='"$(abspath $(SDT_BPF_OBJ))"' -c $< -o $@
+
+$(B)/bin/stapmark: $(patsubst %.c,$(B)/obj/stapmark/%.o,$(STAPMARK_SRCS)) $(B)/obj/sdt/sdt_blob.o \
+		$(B)/lib/libstp-transport.a
 	@mkdir -p $(@D)
 	$(CC) -o $@ $^ $(STAPMARK_LIBS)
 
@@ -56,7 +70,7 @@ $(B)/asan/obj/stapmark/%.o: %.c $(STAPMARK_HDRS) config.mk
 	$(CC) $(STAPMARK_CFLAGS) $(SANITIZE_ASAN) -c $< -o $@
 
 $(B)/asan/bin/stapmark: $(patsubst %.c,$(B)/asan/obj/stapmark/%.o,$(STAPMARK_SRCS)) \
-		$(B)/asan/lib/libstp-transport.a
+		$(B)/obj/sdt/sdt_blob.o $(B)/asan/lib/libstp-transport.a
 	@mkdir -p $(@D)
 	$(CC) $(SANITIZE_ASAN) -o $@ $^ $(STAPMARK_LIBS)
 

@@ -107,6 +107,7 @@ static enum type context_type(const struct elab *e, const struct derived_probe *
 	case CTX_NAME:
 	case CTX_FORMAT:
 	case CTX_PARMS:
+	case CTX_PROVIDER:
 		return TYPE_STRING;
 	case CTX_RETURN:
 		return TYPE_LONG;

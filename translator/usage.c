@@ -49,6 +49,8 @@ struct usage {
 	unsigned char *globals; /* 0 none, 1 read (or <<<), 2 write */
 	int maxarg;
 	unsigned used;
+	unsigned strings; /* $argN passed straight to user_string*() (bit N-1) */
+	bool comm; /* execname() is called */
 	struct call_set calls;
 };
 
@@ -113,6 +115,13 @@ static void usage_expr(struct usage *u, const struct expr *x, unsigned char how)
 		usage_keys(u, x->a);
 		return;
 	case EX_CALL:
+		/* A sys/sdt.h probe's hit copies these strings at once (the
+		 * process may be gone when the handler runs in stapmark). */
+		if (!strncmp(x->name, "user_string", 11) && x->args.n >= 1 &&
+		    x->args.v[0]->kind == EX_TARGET && x->args.v[0]->ctx == CTX_ARG)
+			u->strings |= 1u << (x->args.v[0]->ctx_arg - 1);
+		if (!strcmp(x->name, "execname"))
+			u->comm = true;
 		if (x->fn)
 			usage_function(u, x->fn);
 		break;
@@ -208,6 +217,8 @@ static void find_locks(struct arena *a, struct program *p)
 		q->locks = u[i]->globals;
 		q->maxarg = u[i]->maxarg;
 		q->used_args = u[i]->used;
+		q->sdt_strings = u[i]->strings;
+		q->sdt_comm = u[i]->comm;
 	}
 }
 

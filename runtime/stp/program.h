@@ -28,7 +28,7 @@
 
 #include "stp_host.h"
 
-#define STP_PROGRAM_ABI 2
+#define STP_PROGRAM_ABI 3
 
 struct stp_region;
 struct stp_context;
@@ -45,6 +45,7 @@ struct stp_prog_mark {
 	const char *name, *format;
 	stp_mark_fn *fn;
 	int kernel; /* a kernel marker (markers.ko); else a process one (libmarkers) */
+	const char *path; /* a process marker: the ELF file it is in (system-wide mode) */
 };
 
 /* probe process("path").function("f")[.return]: libmarkers' uprobes. */
@@ -54,6 +55,25 @@ struct stp_prog_func {
 	int ret;
 	stp_func_fn *fn;
 	const char *function;
+};
+
+/* probe process("path").mark("name") on a sys/sdt.h probe (a
+ * .note.stapsdt of a program not built with stapmark): the host attaches
+ * to it from outside (stapmark: a BPF program per site, libbpf) and calls
+ * fn with the hit's arguments, as identity and memory of the process hit
+ * (stp_user_set_remote). */
+typedef void stp_sdt_fn(const int64_t *args);
+struct stp_prog_sdt {
+	const char *path; /* the ELF file holding the notes */
+	const char *provider, *name;
+	stp_sdt_fn *fn;
+	int nargs; /* arguments the handler reads: $arg1..$argN */
+	unsigned strings; /* those it passes to user_string (bit k-1: $argk) */
+	const char *pp;
+	int comm; /* it calls execname(): the hit copies the thread's name */
+	/* It only adds constants to counters: hits may be counted by the
+	 * host and fn run once per hit later, with no arguments. */
+	int count_only;
 };
 
 /* probe kernel.function("f")[.return], kprobe.*: the kernel's kprobes and
@@ -114,6 +134,8 @@ struct stp_program {
 	int nmarks;
 	const struct stp_prog_func *funcs;
 	int nfuncs;
+	const struct stp_prog_sdt *sdts;
+	int nsdts;
 	const struct stp_prog_kprobe *kprobes;
 	int nkprobes;
 	const struct stp_prog_timer *timers;

@@ -25,7 +25,7 @@
 extern "C" {
 #endif
 
-#define STP_SCRIPT_ABI 1
+#define STP_SCRIPT_ABI 2
 #define STP_SCRIPT_SYM "stp_script"
 
 /* A timer probe: every period_ns (+ a random 0..randomize_ns), or hz times
@@ -35,6 +35,18 @@ struct stp_script_timer {
 	int64_t randomize_ns;
 	int64_t hz;
 };
+
+/* A sys/sdt.h probe that stapmark attaches to from outside the process
+ * and whose handler it runs itself (run_sdt). */
+struct stp_script_sdt {
+	const char *path, *provider, *name, *pp;
+	int nargs; /* $arg1..$argN are read */
+	unsigned strings; /* the arguments to copy as strings at the hit */
+	int comm; /* the handler calls execname() */
+	int count_only; /* it only adds constants to counters (program.h) */
+};
+
+struct stp_user_remote;
 
 struct stp_script {
 	uint32_t abi; /* STP_SCRIPT_ABI */
@@ -83,6 +95,19 @@ struct stp_script {
 	/* The process of -x or -c, for the script's target(): set as soon as
 	 * it is known (-x: before begin; -c: when it is started). */
 	void (*set_target)(int64_t pid);
+
+	/* Without -c or -x (system-wide): the distinct files the process
+	 * marks are in, and how many process.function probes there are
+	 * (those need a target).  Zero in a module that predates them. */
+	int nprocess_paths;
+	const char *const *process_paths;
+	int nprocess_functions;
+	/* sys/sdt.h probes: run_sdt runs probe i's handler for one hit, in
+	 * stapmark, as the process hit (its pid, tid, execname, cpu; its
+	 * memory for user_string(); stp_user.h). */
+	int nsdt;
+	const struct stp_script_sdt *sdt;
+	void (*run_sdt)(int i, const int64_t *args, const struct stp_user_remote *hit);
 };
 
 typedef const struct stp_script *stp_script_fn(void);

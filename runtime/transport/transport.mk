@@ -8,7 +8,8 @@
 #                                  never pull it in)
 # Sanitizer builds for the stress tests: $(B)/{asan,tsan}/lib/libstp-transport.a.
 TRANSPORT_DIR := runtime/transport
-TRANSPORT_SRCS := $(addprefix $(TRANSPORT_DIR)/,segment.c writer.c drain.c attach.c spawn.c)
+TRANSPORT_SRCS := $(addprefix $(TRANSPORT_DIR)/,segment.c writer.c drain.c attach.c spawn.c \
+	rendezvous.c)
 TRANSPORT_HDRS := $(wildcard $(TRANSPORT_DIR)/*.h)
 TRANSPORT_CFLAGS = $(BASE_CFLAGS) -fPIC -fvisibility=hidden -pthread
 
@@ -29,7 +30,10 @@ $(eval $(call transport_variant,$(B)/tsan,$(SANITIZE_TSAN)))
 
 # libmarkers' control server speaks the protocol defined here.
 $(B)/obj/runtime/user/control.o $(B)/asan/obj/runtime/user/control.o \
-$(B)/tsan/obj/runtime/user/control.o: $(TRANSPORT_DIR)/control_proto.h $(TRANSPORT_DIR)/stp_module.h
+$(B)/tsan/obj/runtime/user/control.o $(B)/obj/runtime/user/rendezvous.o \
+$(B)/asan/obj/runtime/user/rendezvous.o $(B)/tsan/obj/runtime/user/rendezvous.o: \
+	$(TRANSPORT_DIR)/control_proto.h $(TRANSPORT_DIR)/stp_module.h \
+	$(TRANSPORT_DIR)/rendezvous_proto.h
 
 .PHONY: transport
 transport: $(B)/lib/libstp-transport.a $(B)/transport/obj/preload.o

@@ -44,6 +44,7 @@
 #include <stapmark/marker.h>
 #include "../transport/control_proto.h"
 #include "../transport/stp_module.h"
+#include "rendezvous.h"
 
 #define MAX_CLIENTS 16
 #define MAX_MODULES 32
@@ -454,4 +455,9 @@ static void __attribute__((constructor)) control_init(void)
 		return;
 	pthread_atfork(before_fork, after_fork_parent, after_fork_child);
 	start_server();
+	/* A system-wide session attaches through the server: meet it only
+	 * once the server listens.  (Not after fork(): the child keeps what
+	 * the parent had attached.) */
+	if (listen_fd >= 0)
+		marker_rendezvous_at_start();
 }

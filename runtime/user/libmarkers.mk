@@ -3,7 +3,7 @@
 # (build/asan/lib) and ThreadSanitizer (build/tsan/lib) for the stress tests.
 MARKERS_SRCS := runtime/core/format.c runtime/core/registry.c runtime/core/dispatch.c \
 	runtime/user/host.c runtime/user/control.c runtime/user/fault.c runtime/user/uprobe.c \
-	runtime/user/threads.c
+	runtime/user/threads.c runtime/user/rendezvous.c
 MARKERS_HDRS := include/stapmark/marker.h include/stapmark/uprobe.h $(wildcard runtime/core/*.h runtime/user/*.h)
 MARKERS_CFLAGS = $(BASE_CFLAGS) $(URCU_CFLAGS) -Iruntime/user -fPIC -fvisibility=hidden \
 	-ftls-model=initial-exec

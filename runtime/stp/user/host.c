@@ -6,6 +6,7 @@
  * cannot fault).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -181,8 +182,18 @@ int64_t stp_host_get_cycles(void)
 #endif
 }
 
+/* The hit a handler runs for, when it is another process's (stp_user.h). */
+static __thread const struct stp_user_remote *remote __attribute__((tls_model("initial-exec")));
+
+void stp_user_set_remote(const struct stp_user_remote *hit)
+{
+	remote = hit;
+}
+
 int64_t stp_host_tid(void)
 {
+	if (remote)
+		return remote->tid;
 	return syscall(SYS_gettid);
 }
 
@@ -213,6 +224,8 @@ int64_t stp_host_egid(void)
 
 int64_t stp_host_cpu(void)
 {
+	if (remote)
+		return remote->cpu;
 	int cpu = sched_getcpu();
 
 	return cpu < 0 ? 0 : cpu;
@@ -223,7 +236,10 @@ void stp_host_execname(char *buf, size_t size)
 	char comm[17] = "";
 
 	/* The calling thread's comm, as current->comm in the kernel. */
-	prctl(PR_GET_NAME, comm, 0, 0, 0);
+	if (remote)
+		memcpy(comm, remote->comm, sizeof(remote->comm));
+	else
+		prctl(PR_GET_NAME, comm, 0, 0, 0);
 	comm[16] = '\0';
 	if (size) {
 		strncpy(buf, comm, size - 1);
@@ -270,14 +286,38 @@ static pid_t self_pid(void)
 
 int64_t stp_host_pid(void)
 {
-	return self_pid();
+	return remote ? remote->pid : self_pid();
 }
 
+/* Our own memory, or the remote hit's process's. */
 static ssize_t read_self(void *dst, uintptr_t addr, size_t n)
 {
-	struct iovec local = {dst, n}, remote = {(void *)addr, n};
+	struct iovec local = {dst, n}, there = {(void *)addr, n};
 
-	return process_vm_readv(self_pid(), &local, 1, &remote, 1, 0);
+	return process_vm_readv(remote ? remote->pid : self_pid(), &local, 1, &there, 1, 0);
+}
+
+/* A string the remote hit copied when it happened: its length, or -1 when
+ * it has none for addr (or its copy was cut: then read the process). */
+static long remote_string(char *dst, uintptr_t addr, size_t size)
+{
+	for (int i = 0; i < remote->nstr; i++) {
+		size_t len;
+
+		if (remote->str_addr[i] != addr)
+			continue;
+		if (remote->str_len[i] <= 0)
+			return -STP_HOST_EFAULT;
+		if (remote->str_len[i] >= remote->str_cap && size > (size_t)remote->str_cap)
+			return -1;
+		len = (size_t)remote->str_len[i] - 1;
+		if (len > size - 1)
+			len = size - 1;
+		memcpy(dst, remote->str[i], len);
+		dst[len] = '\0';
+		return (long)len;
+	}
+	return -1;
 }
 
 /* libmarkers' fault-guarded copy (runtime/user/fault.c), when the module
@@ -292,7 +332,12 @@ long stp_host_read_string(char *dst, uintptr_t addr, size_t size)
 
 	if (!size)
 		return 0;
-	if (__marker_copy_string) {
+	if (remote) {
+		long n = remote_string(dst, addr, size);
+
+		if (n != -1)
+			return n;
+	} else if (__marker_copy_string) {
 		long n = __marker_copy_string(dst, (const char *)addr, size);
 
 		if (n != -ENOSYS)
@@ -379,16 +424,51 @@ unsigned int stp_user_default_slots(void)
 	return n < 1 ? 1 : n > 1024 ? 1024 : (unsigned int)n;
 }
 
+int stp_user_hit_is_remote(void)
+{
+	return remote != NULL;
+}
+
+/* A remote hit's process environment, from /proc/PID/environ (NAME=VALUE
+ * entries, each ending in a NUL). */
+static void remote_env_var(char *buf, size_t size, const char *name, size_t n)
+{
+	char path[64], block[8192];
+	ssize_t got;
+	int fd;
+
+	stp_snprintf(path, sizeof(path), "/proc/%d/environ", remote->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	got = read(fd, block, sizeof(block) - 1);
+	close(fd);
+	if (got <= 0)
+		return;
+	block[got] = '\0';
+	for (char *e = block; e < block + got; e += strlen(e) + 1)
+		if (!strncmp(e, name, n) && e[n] == '=') {
+			stp_strlcpy(buf, e + n + 1, size);
+			return;
+		}
+}
+
 void stp_host_env_var(char *buf, size_t size, const char *name)
 {
 	extern char **environ;
 	size_t n = strlen(name);
 
 	/* The environment of the process the handler runs in: the target's
-	 * for its probes, stapmark's for begin, end and timer probes. */
+	 * for its probes, stapmark's for begin, end and timer probes; a
+	 * sys/sdt.h hit's process's, read from /proc. */
 	if (!size)
 		return;
 	buf[0] = '\0';
+	if (remote) {
+		if (n)
+			remote_env_var(buf, size, name, n);
+		return;
+	}
 	for (char **e = environ; n && e && *e; e++)
 		if (!strncmp(*e, name, n) && (*e)[n] == '=') {
 			strncpy(buf, *e + n + 1, size - 1);

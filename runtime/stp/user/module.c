@@ -17,6 +17,7 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <stapmark/marker.h>
 #include <stapmark/uprobe.h>
@@ -183,6 +184,15 @@ static void set_target(int64_t pid)
 	__atomic_store_n(&(*P->region)->target_pid, pid, __ATOMIC_RELEASE);
 }
 
+/* A sys/sdt.h hit, read from the ring by stapmark: the handler runs here,
+ * as the process hit. */
+static void run_sdt(int i, const int64_t *args, const struct stp_user_remote *hit)
+{
+	stp_user_set_remote(hit);
+	P->sdts[i].fn(args);
+	stp_user_set_remote(NULL);
+}
+
 static struct stp_script script = {
 	.abi = STP_SCRIPT_ABI,
 	.session_init = session_init,
@@ -196,13 +206,36 @@ static struct stp_script script = {
 	.errors = errors,
 	.skipped = skipped,
 	.set_target = set_target,
+	.run_sdt = run_sdt,
 };
 static pthread_once_t script_once = PTHREAD_ONCE_INIT;
+
+/* The distinct files of the process marks, for system-wide mode. */
+static void add_process_paths(void)
+{
+	const char **v = calloc((size_t)P->nmarks + 1, sizeof(*v));
+	int n = 0;
+
+	for (int i = 0; v && i < P->nmarks; i++) {
+		const char *p = P->marks[i].path;
+		int k;
+
+		if (P->marks[i].kernel || !p)
+			continue;
+		for (k = 0; k < n && strcmp(v[k], p); k++)
+			;
+		if (k == n)
+			v[n++] = p;
+	}
+	script.process_paths = v;
+	script.nprocess_paths = v ? n : 0;
+}
+
+static struct stp_script_timer no_timers;
 
 /* What stapmark's driver wants to know, from the descriptor. */
 static void describe(void)
 {
-	static struct stp_script_timer none;
 	struct stp_script_timer *t = calloc((size_t)P->ntimers + 1, sizeof(*t));
 
 	for (int i = 0; t && i < P->ntimers; i++)
@@ -214,12 +247,34 @@ static void describe(void)
 		script.nprocess_probes += !P->marks[i].kernel;
 	}
 	script.nprocess_probes += P->nfuncs;
+	script.nprocess_functions = P->nfuncs;
+	add_process_paths();
+	/* SDT probes need no target: with neither -c nor -x they are of
+	 * every process (stapmark attaches to them, not libmarkers). */
+	struct stp_script_sdt *sdt = calloc((size_t)P->nsdts + 1, sizeof(*sdt));
+
+	for (int i = 0; sdt && i < P->nsdts; i++)
+		sdt[i] = (struct stp_script_sdt){P->sdts[i].path,  P->sdts[i].provider,
+						 P->sdts[i].name,  P->sdts[i].pp,
+						 P->sdts[i].nargs, P->sdts[i].strings,
+						 P->sdts[i].comm,  P->sdts[i].count_only};
+	script.nsdt = sdt ? P->nsdts : 0;
+	script.sdt = sdt;
 	script.ntimers = t ? P->ntimers : 0;
-	script.timers = t ? t : &none;
+	script.timers = t ? t : &no_timers;
 	script.has_begin = P->nbegin > 0;
 	script.has_end = P->nend > 0;
 	script.has_error = P->nerror > 0;
 	script.globals_size = P->globals_size;
+}
+
+/* What describe() allocated, freed when stapmark unloads the module
+ * (LeakSanitizer would report it otherwise; never set in a target). */
+static void __attribute__((destructor)) undescribe(void)
+{
+	if (script.timers != &no_timers)
+		free((void *)script.timers);
+	free((void *)script.process_paths);
 }
 
 const struct stp_script *stp_script(void)

@@ -36,6 +36,29 @@ void *stp_user_region_memfd(size_t size, int *fd);
 void *stp_user_map(int fd, size_t size);
 void stp_user_unmap(void *base, size_t size);
 
+/*
+ * A handler run for another process (a sys/sdt.h hit that stapmark read
+ * from its BPF ring): while set on a thread, pid(), tid(), execname() and
+ * cpu() are the hit's, and user-memory reads go to that process
+ * (process_vm_readv), first to the strings the hit copied at the time
+ * (str_addr[i] -> str[i], str_len[i] bytes with the NUL; a copy of
+ * str_cap bytes may be cut: the rest is read from the process).
+ */
+#define STP_USER_REMOTE_NSTR 4
+struct stp_user_remote {
+	int pid, tid, cpu;
+	char comm[16];
+	int nstr, str_cap;
+	unsigned long long str_addr[STP_USER_REMOTE_NSTR];
+	const char *str[STP_USER_REMOTE_NSTR];
+	int str_len[STP_USER_REMOTE_NSTR];
+};
+/* NULL: this process again. */
+void stp_user_set_remote(const struct stp_user_remote *hit);
+/* Whether this thread runs a remote hit now (its stack and symbols are
+ * not ours: no ubacktrace, addresses unnamed). */
+int stp_user_hit_is_remote(void);
+
 struct stp_region;
 /* tz_gmtoff() and tz_name() of region r: this process's local time zone
  * now, as staprun hands stap its own at the start. */

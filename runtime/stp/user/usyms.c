@@ -27,6 +27,7 @@
 
 #include "../stp.h"
 #include "../stp_lib.h"
+#include "stp_user.h"
 
 #define USYM_OBJECTS 64
 #define USYM_DEPTH 64
@@ -179,6 +180,8 @@ int stp_host_usym(uint64_t addr, struct stp_usym *u)
 	const struct usym_object *o;
 
 	memset(u, 0, sizeof(*u));
+	if (stp_user_hit_is_remote()) /* another process's address: unnamed */
+		return 0;
 	pthread_mutex_lock(&usym_lock);
 	o = object_of(addr);
 	if (o) {
@@ -234,9 +237,10 @@ int stp_host_ubacktrace(struct stp_context *c, uint64_t *pcs, int max)
 	void *frames[USYM_DEPTH];
 	int n, i = 0, out = 0;
 
-	/* stapmark's own threads run begin, end and timer probes: no hit of
-	 * a traced process, no user stack (stap: empty). */
-	if (stp_host_pid() == c->r->stapmark_pid)
+	/* stapmark's own threads run begin, end and timer probes, and the
+	 * handlers of sys/sdt.h hits copied from a BPF ring: no stack of the
+	 * traced process here (stap: empty). */
+	if (stp_user_hit_is_remote() || stp_host_pid() == c->r->stapmark_pid)
 		return 0;
 	n = backtrace(frames, USYM_DEPTH);
 	if (c->uregs) {
