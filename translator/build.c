@@ -254,6 +254,8 @@ int build_digest_program(struct session *s, const struct program *prog, struct d
 	for (int i = 0; i < s->defines.n; i++)
 		digest_str(d, s->defines.v[i]);
 	digest_str(d, s->module_name ? s->module_name : "");
+	/* --skip-badvars changes how a marker's bad %s is read. */
+	digest_str(d, s->skip_badvars ? "skip-badvars" : "");
 	return 0;
 }
 
@@ -449,6 +451,8 @@ int build_compile(struct session *s, struct build *b)
 	ARG("-Wl,-rpath,%s", rt.libdir);
 	ARG("-lmarkers");
 	ARG("-ldl");
+	/* ubacktrace() and usymname() read symbol tables in the target. */
+	ARG("-lelf");
 #undef ARG
 	VEC_PUSH(a, argv, NULL);
 	if (build_tool(s, argv.v, log)) {

@@ -167,14 +167,23 @@ static const char *cg_statop(struct cg *g, struct expr *x)
 	return t;
 }
 
-/* print(@hist_log(s)) and friends. */
-static void print_hist(struct cg *g, struct expr *x)
+/* print(@hist_log(s)), sprint(@hist_log(s)) and their ln forms (the
+ * parser lets a histogram stand only there, alone): the drawn histogram,
+ * printed or as a string; as stap, the ln adds no newline to it. */
+static const char *print_hist(struct cg *g, struct expr *call, struct expr *x)
 {
 	const char *hist;
 	const char *d = cg_stat_data(g, x->a, &hist);
 
-	set_stmt(g, arena_printf(g->a, "operator '@%s'", x->name), x->pos);
-	cg_line(g, "if (stp_stat_print_hist(c, %s, %s)) %s", hist, d, cg_fail(g));
+	set_stmt(g, arena_printf(g->a, "identifier '%s'", call->name), call->pos);
+	if (call->name[0] != 's') {
+		cg_line(g, "if (stp_stat_print_hist(c, %s, %s)) %s", hist, d, cg_fail(g));
+		return "0";
+	}
+	const char *t = string_tmp(g);
+
+	cg_line(g, "if (stp_stat_sprint_hist(c, %s, %s, %s)) %s", hist, d, t, cg_fail(g));
+	return t;
 }
 
 /* "%d" for longs, "%s" for strings: the format print and printd build. */
@@ -239,19 +248,15 @@ static const char *cg_print(struct cg *g, struct expr *x)
 		diag_error(x->pos, "semantic error", "%s with more than 63 values", n);
 		return "0";
 	}
-	/* print(@hist_log(s)): the histogram is printed, not a value. */
+	if (x->args.n == 1 && x->args.v[0]->kind == EX_STAT &&
+	    !strncmp(x->args.v[0]->name, "hist_", 5))
+		return print_hist(g, x, x->args.v[0]);
 	if (!to_string && !delim && !format) {
 		for (int i = 0; i < x->args.n; i++) {
 			struct expr *a = x->args.v[i];
+			const char *val = cg_expr(g, a);
 
-			if (a->kind == EX_STAT && !strncmp(a->name, "hist_", 5)) {
-				print_hist(g, a);
-			} else {
-				const char *val = cg_expr(g, a);
-
-				cg_line(g, "stp_print_%c(c, %s);",
-					a->type == TYPE_STRING ? 's' : 'n', val);
-			}
+			cg_line(g, "stp_print_%c(c, %s);", a->type == TYPE_STRING ? 's' : 'n', val);
 		}
 		if (newline)
 			cg_line(g, "stp_print_s(c, \"\\n\");");
@@ -308,8 +313,41 @@ static const char *cg_call(struct cg *g, struct expr *x)
 	return result;
 }
 
+/* Marker argument k as a string: copied from the marker's pointer at its
+ * first read in the hit (m_rd), in script order, through the host's
+ * fault-safe copy; a bad pointer is the error of the statement reading it.
+ * A %.*s argument reads at most its precision (all of it when negative). */
+static const char *arg_string(struct cg *g, int k, const char *what, struct srcpos pos)
+{
+	const struct derived_probe *p = g->probe;
+	/* A kernel marker's strings are in the kernel; a process's, in it. */
+	const char *space = p->kind == PK_KERNEL_MARK ? "kernel" : "user";
+
+	/* --skip-badvars: a string that cannot be read is "", no error (stap(1):
+	 * run-time-inaccessible context variables read as 0). */
+	const char *fail =
+		g->s->skip_badvars
+			? arena_printf(g->a, "{ c->last_error = NULL; m_arg%d[0] = 0; }", k)
+			: cg_fail(g);
+
+	cg_line(g, "if (!m_rd%d) {", k);
+	g->ind++;
+	set_stmt(g, what, pos);
+	if (k > 1 && p->args[k - 2].role == MARKER_ROLE_PRECISION)
+		cg_line(g,
+			"if (m_arg%d >= 0 ? stp_fn_%s_string_n(c, m_arg%d, m_ptr%d, m_arg%d) "
+			": stp_fn_%s_string(c, m_arg%d, m_ptr%d)) %s",
+			k - 1, space, k, k, k - 1, space, k, k, fail);
+	else
+		cg_line(g, "if (stp_fn_%s_string(c, m_arg%d, m_ptr%d)) %s", space, k, k, fail);
+	cg_line(g, "m_rd%d = 1;", k);
+	g->ind--;
+	cg_line(g, "}");
+	return arena_printf(g->a, "m_arg%d", k);
+}
+
 /* $$parms / $$vars: "name=value ..." with strings quoted. */
-static const char *cg_parms(struct cg *g)
+static const char *cg_parms(struct cg *g, struct expr *x)
 {
 	const struct derived_probe *p = g->probe;
 	const char *fmt = "", *init = "";
@@ -322,9 +360,11 @@ static const char *cg_parms(struct cg *g)
 		fmt = arena_printf(g->a, "%s%s%s%s=%s", fmt, i ? " " : "", p->sdt ? "$" : "",
 				   p->args[i].name, str ? "%s" : "%#x");
 		if (str) {
+			const char *v = arg_string(
+				g, i + 1, arena_printf(g->a, "identifier '%s'", x->name), x->pos);
 			const char *q = string_tmp(g);
 
-			cg_line(g, "stp_fn_string_quoted(%s, m_arg%d);", q, i + 1);
+			cg_line(g, "stp_fn_string_quoted(%s, %s);", q, v);
 			init = arena_printf(g->a, "%s%sSTP_S(%s)", init, i ? ", " : "", q);
 		} else {
 			init = arena_printf(g->a, "%s%sSTP_N(m_arg%d)", init, i ? ", " : "", i + 1);
@@ -353,15 +393,21 @@ static const char *cg_target(struct cg *g, struct expr *x)
 	case CTX_PROVIDER:
 		return cg_cstr(g->a, p->provider);
 	case CTX_PARMS:
-		return cg_parms(g);
-	case CTX_ARG:
+		return cg_parms(g, x);
+	case CTX_ARG: {
+		bool str = p->args[x->ctx_arg - 1].va_type == MARKER_VA_STRING;
+		const char *v =
+			str ? arg_string(g, x->ctx_arg,
+					 arena_printf(g->a, "identifier '%s'", x->name), x->pos)
+			    : arena_printf(g->a, "m_arg%d", x->ctx_arg);
+
 		if (!pretty)
-			return arena_printf(g->a, "m_arg%d", x->ctx_arg);
+			return v;
 		{
 			const char *t = string_tmp(g);
 
-			if (p->args[x->ctx_arg - 1].script_type == MARKER_STYPE_STRING)
-				cg_line(g, "stp_fn_string_quoted(%s, m_arg%d);", t, x->ctx_arg);
+			if (str)
+				cg_line(g, "stp_fn_string_quoted(%s, %s);", t, v);
 			else
 				cg_line(g,
 					"stp_snprintf(%s, MAXSTRINGLEN, \"%%#llx\", "
@@ -369,6 +415,7 @@ static const char *cg_target(struct cg *g, struct expr *x)
 					t, x->ctx_arg);
 			return t;
 		}
+	}
 	case CTX_RETURN:
 		return "stp_host_uregs_return(c->uregs)";
 	default:

@@ -180,12 +180,9 @@ static const char *va_arg_type(enum marker_va_type t)
 }
 
 /* Marker arguments 1..n from the va_list: each with its own va_arg type,
- * then narrowed as the conversion says; strings through a fault-safe copy. */
+ * then narrowed as the conversion says; of a string, its pointer. */
 static void unpack_args(struct cg *g, const struct derived_probe *p, int n, unsigned used)
 {
-	/* A kernel marker's strings are in the kernel; a process's, in it. */
-	const char *space = p->kind == PK_KERNEL_MARK ? "kernel" : "user";
-
 	if (p->sdt) { /* longs, already sign- or zero-extended by the spec */
 		for (int i = 0; i < n; i++)
 			if (used & (1u << i))
@@ -211,25 +208,18 @@ static void unpack_args(struct cg *g, const struct derived_probe *p, int n, unsi
 		}
 		switch (a->va_type) {
 		case MARKER_VA_STRING:
+			/* Only the pointer here: the string is copied where the
+			 * script first reads it (cg_expr.c), so a bad pointer
+			 * faults there, after the statements before it, and
+			 * never in a hit that does not read it. */
+			cg_line(g,
+				"int64_t m_ptr%d = (int64_t)(uintptr_t)va_arg(*args, const char "
+				"*);",
+				k);
 			cg_line(g, "stp_string_t m_arg%d;", k);
-			cg_line(g, "stp_set_stmt(c, %s);",
-				cg_cstr(g->a, arena_printf(g->a, "marker argument $%s of %s",
-							   a->name, p->mark)));
-			if (i > 0 && p->args[i - 1].role == MARKER_ROLE_PRECISION)
-				/* At most precision bytes (all of it when negative). */
-				cg_line(g,
-					"if (m_arg%d >= 0 ? stp_fn_%s_string_n(c, m_arg%d, "
-					"(int64_t)(uintptr_t)va_arg(*args, const char *), m_arg%d) "
-					": stp_fn_%s_string(c, m_arg%d, "
-					"(int64_t)(uintptr_t)va_arg(*args, "
-					"const char *)))",
-					k - 1, space, k, k - 1, space, k);
-			else
-				cg_line(g,
-					"if (stp_fn_%s_string(c, m_arg%d, "
-					"(int64_t)(uintptr_t)va_arg(*args, const char *)))",
-					space, k);
-			cg_line(g, "\tgoto nolock;");
+			cg_line(g, "int m_rd%d = 0;", k);
+			cg_line(g, "(void)m_ptr%d;", k);
+			cg_line(g, "(void)m_rd%d;", k);
 			break;
 		case MARKER_VA_DOUBLE:
 		case MARKER_VA_LDOUBLE:
@@ -460,6 +450,8 @@ static void handler(struct cg *g, struct derived_probe *p, int index)
 	if (func) {
 		cg_line(g, "c->uregs = uc;");
 		cg_line(g, "c->probe_func = %s;", cg_cstr(g->a, probe_func(g, p)));
+		if (p->is_return)
+			cg_line(g, "c->is_return = 1;");
 	}
 	for (int i = 0; i < g->prog->globals.n; i++)
 		if (p->locks[i]) {

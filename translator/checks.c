@@ -112,12 +112,125 @@ static const struct symbol *dead_store(const struct expr *x)
 		return NULL;
 	const struct symbol *s = x->a->sym;
 
-	if (s->kind != SYM_LOCAL || s->read || expr_has_side_effects(x->b))
-		return NULL;
-	return s;
+	return s->kind == SYM_LOCAL && !s->read ? s : NULL;
 }
 
 static void check_stmt(struct checking *c, struct stmt *st);
+
+static struct stmt *expr_stmt(struct checking *c, struct expr *x)
+{
+	struct stmt *st = stmt_new(c->e->a, ST_EXPR, x->pos);
+
+	st->e = x;
+	return st;
+}
+
+static bool empty_stmt(const struct stmt *st)
+{
+	return !st || st->kind == ST_NULL || (st->kind == ST_BLOCK && !st->stmts.n);
+}
+
+static struct stmt *reduce(struct checking *c, struct expr *x);
+
+/* The statements of parts that keep an effect, in order, as one. */
+static struct stmt *reduce_parts(struct checking *c, struct expr *x, struct expr **parts, int n)
+{
+	struct stmt *b = stmt_new(c->e->a, ST_BLOCK, x->pos);
+
+	for (int i = 0; i < n; i++) {
+		struct stmt *r = parts[i] ? reduce(c, parts[i]) : NULL;
+
+		if (r)
+			VEC_PUSH(c->e->a, b->stmts, r);
+	}
+	return b->stmts.n <= 1 ? (b->stmts.n ? b->stmts.v[0] : NULL) : b;
+}
+
+/*
+ * An expression evaluated as a statement, cut down as stap's optimizer
+ * cuts it (-u keeps it whole): an assignment to a local nobody reads is its
+ * value alone; what has no effect (effects.c) goes, with a warning; an
+ * operator, a function without effects, an array read or an aggregate
+ * keeps only its operands that have one (a && b becomes if (a) b, c ? a : b
+ * an if).  NULL when nothing is left.
+ */
+static struct stmt *reduce(struct checking *c, struct expr *x)
+{
+	const struct symbol *dead = dead_store(x);
+
+	if (dead) {
+		if (in_user_script(c, x->pos))
+			diag_warning(x->pos, "eliding assignment to '%s': it is never read",
+				     dead->name);
+		return reduce(c, x->b);
+	}
+	if (!expr_effect(x, true)) {
+		if (in_user_script(c, x->pos))
+			diag_warning(x->pos, "eliding side-effect-free expression");
+		return NULL;
+	}
+	switch (x->kind) {
+	case EX_BINARY:
+		if ((x->op == OP_LAND || x->op == OP_LOR) && expr_effect(x->b, true)) {
+			struct stmt *st = stmt_new(c->e->a, ST_IF, x->pos);
+			struct expr *cond = x->a;
+
+			if (x->op == OP_LOR) {
+				cond = expr_new(c->e->a, EX_UNARY, x->a->pos);
+				cond->op = OP_NOT;
+				cond->a = x->a;
+				cond->type = TYPE_LONG;
+			}
+			st->e = cond;
+			st->body = reduce(c, x->b);
+			if (!st->body)
+				st->body = stmt_new(c->e->a, ST_BLOCK, x->pos);
+			return st;
+		}
+		return reduce_parts(c, x, (struct expr *[]){x->a, x->b}, 2);
+	case EX_UNARY:
+		return reduce(c, x->a);
+	case EX_TERNARY: {
+		struct stmt *st = stmt_new(c->e->a, ST_IF, x->pos);
+
+		if (x->a->kind == EX_NUMBER) /* as stap folds it */
+			return reduce(c, x->a->num ? x->b : x->c);
+
+		st->e = x->a;
+		st->body = reduce(c, x->b);
+		st->other = reduce(c, x->c);
+		if (empty_stmt(st->body) && empty_stmt(st->other))
+			return reduce(c, x->a);
+		if (!st->body)
+			st->body = stmt_new(c->e->a, ST_BLOCK, x->pos);
+		return st;
+	}
+	case EX_CALL:
+		if (x->fn ? function_has_effects(x->fn) : x->name[0] != 's')
+			return expr_stmt(c, x);
+		return reduce_parts(c, x, x->args.v, x->args.n);
+	case EX_INDEX:
+	case EX_IN:
+		return reduce_parts(c, x, x->args.v, x->args.n);
+	case EX_STAT:
+		return reduce(c, x->a);
+	default:
+		return expr_stmt(c, x);
+	}
+}
+
+/* A statement in a body (if, loop, try): reduced as in a block. */
+static void check_body(struct checking *c, struct stmt **slot)
+{
+	struct stmt *st = *slot;
+
+	check_stmt(c, st);
+	if (st && st->kind == ST_EXPR && c->optimize) {
+		*slot = reduce(c, st->e);
+		if (!*slot)
+			*slot = stmt_new(c->e->a, ST_BLOCK, st->pos);
+	}
+}
 
 static void check_block(struct checking *c, struct stmt *st)
 {
@@ -128,22 +241,16 @@ static void check_block(struct checking *c, struct stmt *st)
 
 		check_stmt(c, s);
 		if (s->kind == ST_EXPR && c->optimize) {
-			const struct symbol *dead = dead_store(s->e);
-
-			if (dead) {
-				if (in_user_script(c, s->e->pos))
-					diag_warning(s->e->pos,
-						     "eliding assignment to '%s': it is never read",
-						     dead->name);
+			s = reduce(c, s->e);
+			if (!s)
 				continue;
-			}
-			if (!expr_has_side_effects(s->e) && s->e->kind != EX_ASSIGN) {
-				if (in_user_script(c, s->e->pos))
-					diag_warning(s->e->pos,
-						     "eliding side-effect-free expression");
-				continue;
-			}
 		}
+		if (s->kind == ST_NULL && c->optimize)
+			continue;
+		/* if (cond) {} with a condition without effect: nothing. */
+		if (s->kind == ST_IF && c->optimize && empty_stmt(s->body) &&
+		    empty_stmt(s->other) && !expr_effect(s->e, true))
+			continue;
 		st->stmts.v[out++] = s;
 	}
 	st->stmts.n = out;
@@ -181,6 +288,11 @@ static void check_stmt(struct checking *c, struct stmt *st)
 	check_expr(c, st->init);
 	check_expr(c, st->step);
 	check_expr(c, st->limit);
+	if (st->kind == ST_IF || st->kind == ST_WHILE || st->kind == ST_FOR) {
+		check_body(c, &st->body);
+		check_body(c, &st->other);
+		return;
+	}
 	check_stmt(c, st->body);
 	check_stmt(c, st->other);
 }

@@ -63,6 +63,8 @@ struct function {
 	bool used; /* reached from a probe */
 	int id; /* position in program.functions (unique C names) */
 	bool resolved; /* its body has been bound */
+	/* Whether calling it has an effect stap's optimizer keeps (effects.c). */
+	enum { FX_UNKNOWN, FX_JUDGING, FX_NONE, FX_SOME } effects;
 };
 
 enum probe_kind {
@@ -173,6 +175,10 @@ bool analyse_usage(struct program *p);
 
 /* Whether evaluating x may change anything, print, or fail at run time. */
 bool expr_has_side_effects(const struct expr *x);
+/* effects.c: whether evaluating x has an effect stap's optimizer keeps
+ * (locals_count: writing a local of the code around it is one). */
+bool expr_effect(const struct expr *x, bool locals_count);
+bool function_has_effects(struct function *f);
 
 /* -p2 output (like stap's): globals, functions, probes with their locals;
  * with bodies when verbose (stap prints them at -vv). */

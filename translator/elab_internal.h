@@ -42,8 +42,10 @@ struct elab {
 void library_load(struct elab *e);
 void library_include(struct elab *e, const struct script *file);
 /* The function name visible from code in `from`: user script first, then
- * the tapsets (including the file that defines it).  NULL if none. */
-struct function *library_function(struct elab *e, const char *name, const struct script *from);
+ * the tapsets (including the file that defines it); of nargs parameters
+ * when it is overloaded.  NULL if none. */
+struct function *library_function(struct elab *e, const char *name, const struct script *from,
+				  int nargs);
 /* The global visible from `from`, including a tapset file that defines it. */
 struct symbol *library_global(struct elab *e, const char *name, const struct script *from);
 /* Names of functions near name (for "did you mean"); returns how many. */

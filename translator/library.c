@@ -117,27 +117,41 @@ static bool visible(const struct decl *d, const struct script *from)
 }
 
 /* The function called name in sc that code of `from` can call; with
- * private_only, only a private one of that very file. */
+ * private_only, only a private one of that very file; with nargs >= 0,
+ * only one of that many parameters (stap overloads functions by arity). */
 static struct decl *find_function(const struct script *sc, const char *name,
-				  const struct script *from, bool private_only)
+				  const struct script *from, bool private_only, int nargs)
 {
 	for (int k = 0; k < sc->decls.n; k++) {
 		struct decl *d = sc->decls.v[k];
 
 		if (d->kind == DECL_FUNCTION && !strcmp(d->name, name) && visible(d, from) &&
-		    (!private_only || d->private_))
+		    (!private_only || d->private_) && (nargs < 0 || d->params.n == nargs))
 			return d;
 	}
 	return NULL;
 }
 
-struct function *library_function(struct elab *e, const char *name, const struct script *from)
+static struct decl *lookup_function(struct elab *e, const char *name, const struct script *from,
+				    int nargs)
 {
 	/* A file's own private function comes before any other of that name. */
-	struct decl *d = from ? find_function(from, name, from, true) : NULL;
+	struct decl *d = from ? find_function(from, name, from, true, nargs) : NULL;
 
 	for (int i = 0; i < e->units.n && !d; i++)
-		d = find_function(e->units.v[i].script, name, from, false);
+		d = find_function(e->units.v[i].script, name, from, false, nargs);
+	return d;
+}
+
+struct function *library_function(struct elab *e, const char *name, const struct script *from,
+				  int nargs)
+{
+	/* The overload of that arity, else the first of the name (whose
+	 * arity error then says what it takes). */
+	struct decl *d = lookup_function(e, name, from, nargs);
+
+	if (!d)
+		d = lookup_function(e, name, from, -1);
 	if (!d)
 		return NULL;
 	library_include(e, d->file);

@@ -29,6 +29,9 @@ struct parser {
 	int n, i;
 	bool embedded_ok;
 	bool in_function;
+	/* Whether the next @hist_* may stand bare (not indexed): as the only
+	 * argument of print/println/sprint/sprintln, or a foreach's array. */
+	enum { HIST_VALUE, HIST_PRINTED, HIST_WALKED } bare_hist;
 	int depth;
 	jmp_buf fail;
 	struct script *script;
@@ -306,6 +309,9 @@ static struct expr *parse_at_operator(struct parser *p)
 	for (int i = 0; i < 8; i++) {
 		if (!at_is(t, stats[i]))
 			continue;
+		int bare = p->bare_hist;
+
+		p->bare_hist = HIST_VALUE;
 		e = expr_new(p->a, EX_STAT, t->pos);
 		e->name = stats[i];
 		expect_op(p, "(");
@@ -327,6 +333,12 @@ static struct expr *parse_at_operator(struct parser *p)
 			parse_index_list(p, &ix->args, false);
 			return ix;
 		}
+		/* As stap's grammar: a histogram is no value; print and
+		 * sprint take it alone, foreach walks its buckets. */
+		if (i >= 6 && bare == HIST_VALUE)
+			fail_at(p, t, "base histogram operator where expression expected");
+		if (i >= 6 && bare == HIST_PRINTED && !is_op(p, ")"))
+			fail_at(p, peek(p), "expected ')'");
 		return e;
 	}
 	static const struct {
@@ -365,6 +377,15 @@ static struct expr *parse_at_operator(struct parser *p)
 		return e;
 	}
 	fail_at(p, t, "unknown macro or operator '@%.*s'", len, name);
+}
+
+/* print(@hist_log(s)) and the like: the histogram drawn (sprint: as a
+ * string), the one argument stap's grammar lets stand bare. */
+static bool is_print_of_hist(const struct token *t, const struct token *arg)
+{
+	return (tok_is(t, TOK_IDENT, "print") || tok_is(t, TOK_IDENT, "println") ||
+		tok_is(t, TOK_IDENT, "sprint") || tok_is(t, TOK_IDENT, "sprintln")) &&
+	       (at_is(arg, "hist_log") || at_is(arg, "hist_linear"));
 }
 
 static bool is_print_with_format(const struct token *t)
@@ -438,6 +459,8 @@ static struct expr *parse_primary(struct parser *p)
 			e->name = tok_text(p, t);
 			if (is_print_with_format(t) && peek_at(p, 1)->kind != TOK_STRING)
 				fail_at(p, peek_at(p, 1), "expected literal string (the format)");
+			if (is_print_of_hist(t, peek_at(p, 1)))
+				p->bare_hist = HIST_PRINTED;
 			parse_call_args(p, &e->args);
 			/* The format (or delimiter) is a literal on its own, not the
 			 * start of an expression: "a" . b is no format. */
@@ -755,6 +778,7 @@ static struct stmt *parse_foreach(struct parser *p, const struct token *kw)
 	if (at->kind == TOK_AT) {
 		if (!at_is(at, "hist_log") && !at_is(at, "hist_linear"))
 			fail_at(p, at, "expected array name or histogram");
+		p->bare_hist = HIST_WALKED;
 		s->array = parse_at_operator(p);
 		if (s->array->kind != EX_STAT)
 			fail_at(p, at, "cannot iterate over a histogram bucket");

@@ -530,11 +530,13 @@ const char *probe_short_name(struct arena *a, const struct derived_probe *p)
 	return p->pp;
 }
 
-bool alias_matches(const struct probe_point *pattern, const struct probe_point *alias)
+/* The first n components of pattern match alias's n components. */
+static bool alias_prefix_matches(const struct probe_point *pattern, const struct probe_point *alias,
+				 int n)
 {
-	if (pattern->comps.n != alias->comps.n)
+	if (pattern->comps.n < n || alias->comps.n != n)
 		return false;
-	for (int i = 0; i < pattern->comps.n; i++) {
+	for (int i = 0; i < n; i++) {
 		const struct probe_comp *p = &pattern->comps.v[i], *a = &alias->comps.v[i];
 
 		if (fnmatch(p->name, a->name, 0) || !p->arg != !a->arg)
@@ -545,6 +547,31 @@ bool alias_matches(const struct probe_point *pattern, const struct probe_point *
 			return false;
 	}
 	return true;
+}
+
+bool alias_matches(const struct probe_point *pattern, const struct probe_point *alias)
+{
+	return alias_prefix_matches(pattern, alias, pattern->comps.n);
+}
+
+/* stap's alias suffixes: ALIAS.SUFFIX is each point of the alias with
+ * .SUFFIX after it (perf.sw.cpu_clock.sample(100)); the components of pt
+ * past the alias's n are the suffix. */
+static const struct probe_point *with_suffix(struct arena *a, const struct probe_point *target,
+					     const struct probe_point *pt, int n)
+{
+	if (pt->comps.n == n)
+		return target;
+	struct probe_point *q = arena_alloc(a, sizeof(*q));
+
+	*q = *target;
+	q->comps.v = NULL;
+	q->comps.n = q->comps.cap = 0;
+	for (int i = 0; i < target->comps.n; i++)
+		VEC_PUSH(a, q->comps, target->comps.v[i]);
+	for (int i = n; i < pt->comps.n; i++)
+		VEC_PUSH(a, q->comps, pt->comps.v[i]);
+	return q;
 }
 
 static struct stmt *block_of(struct arena *a, struct srcpos pos, struct stmt *x, struct stmt *y,
@@ -564,69 +591,79 @@ static struct stmt *block_of(struct arena *a, struct srcpos pos, struct stmt *x,
 static void derive_point(struct deriving *dv, const struct probe_point *pt, struct stmt *body,
 			 struct expr *cond, int depth);
 
-/* Expand the aliases pt names; returns how many matched. */
+/* Expand alias d of file sc for pt; false after an error (dv->failed). */
+static bool expand_alias(struct deriving *dv, const struct probe_point *pt, struct decl *d,
+			 const struct script *sc, struct stmt *body, struct expr *cond, int depth)
+{
+	struct elab *e = dv->e;
+
+	/* The kernel's tapsets stand on kernel probes: say so before
+	 * looking for kernel tables a user-space run has no use for. */
+	if (sc->kernel_only && e->s->backend && !e->s->backend->kernel) {
+		diag_error(pt->pos, "semantic error",
+			   "probe alias '%s' is of the kernel tapsets (%s): the "
+			   "user-space backend cannot run it; it needs the kernel "
+			   "backend (--runtime=kernel)",
+			   point_text(e->a, d->alias), sc->src->name);
+		dv->failed = true;
+		return false;
+	}
+	for (int i = 0; i < dv->nchain; i++)
+		if (dv->chain[i] == d) {
+			diag_error(pt->pos, "semantic error", "probe alias cycle through '%s'",
+				   point_text(e->a, d->alias));
+			dv->failed = true;
+			return false;
+		}
+	if (depth >= MAX_ALIAS_DEPTH || dv->nchain >= MAX_ALIAS_DEPTH) {
+		diag_error(pt->pos, "semantic error", "probe alias expansion is too deep ('%s')",
+			   point_text(e->a, d->alias));
+		dv->failed = true;
+		return false;
+	}
+	dv->chain[dv->nchain++] = d;
+	library_include(e, sc);
+	struct stmt *wrapped = d->append ? block_of(e->a, d->pos, body, d->body, NULL)
+					 : block_of(e->a, d->pos, d->body, body, d->epilogue);
+	struct expr *c = and_cond(e->a, cond, d->alias->cond);
+
+	for (int t = 0; t < d->points.n; t++) {
+		const struct probe_point *target =
+			with_suffix(e->a, d->points.v[t], pt, d->alias->comps.n);
+		int before = dv->found;
+
+		derive_point(dv, target, wrapped, and_cond(e->a, c, target->cond), depth + 1);
+		if (dv->failed || (target->sufficient && dv->found > before))
+			break;
+	}
+	dv->nchain--;
+	return !dv->failed;
+}
+
+/* Expand the aliases pt names; returns how many matched.  Whole matches
+ * first; an alias that matches only the start of pt (the rest a suffix)
+ * only when none does, as stap(1) says. */
 static int derive_aliases(struct deriving *dv, const struct probe_point *pt, struct stmt *body,
 			  struct expr *cond, int depth)
 {
-	struct elab *e = dv->e;
 	int matched = 0;
 
-	for (int u = 0; u < e->units.n; u++) {
-		const struct script *sc = e->units.v[u].script;
+	for (int pass = 0; pass < 2 && !matched; pass++)
+		for (int u = 0; u < dv->e->units.n; u++) {
+			const struct script *sc = dv->e->units.v[u].script;
 
-		for (int k = 0; k < sc->decls.n; k++) {
-			struct decl *d = sc->decls.v[k];
+			for (int k = 0; k < sc->decls.n; k++) {
+				struct decl *d = sc->decls.v[k];
 
-			if (d->kind != DECL_ALIAS || !alias_matches(pt, d->alias))
-				continue;
-			matched++;
-			/* The kernel's tapsets stand on kernel probes: say so before
-			 * looking for kernel tables a user-space run has no use for. */
-			if (sc->kernel_only && e->s->backend && !e->s->backend->kernel) {
-				diag_error(pt->pos, "semantic error",
-					   "probe alias '%s' is of the kernel tapsets (%s): the "
-					   "user-space backend cannot run it; it needs the kernel "
-					   "backend (--runtime=kernel)",
-					   point_text(e->a, d->alias), sc->src->name);
-				dv->failed = true;
-				return matched;
-			}
-			for (int i = 0; i < dv->nchain; i++)
-				if (dv->chain[i] == d) {
-					diag_error(pt->pos, "semantic error",
-						   "probe alias cycle through '%s'",
-						   point_text(e->a, d->alias));
-					dv->failed = true;
+				if (d->kind != DECL_ALIAS ||
+				    (pass == 0 && d->alias->comps.n != pt->comps.n) ||
+				    !alias_prefix_matches(pt, d->alias, d->alias->comps.n))
+					continue;
+				matched++;
+				if (!expand_alias(dv, pt, d, sc, body, cond, depth))
 					return matched;
-				}
-			if (depth >= MAX_ALIAS_DEPTH || dv->nchain >= MAX_ALIAS_DEPTH) {
-				diag_error(pt->pos, "semantic error",
-					   "probe alias expansion is too deep ('%s')",
-					   point_text(e->a, d->alias));
-				dv->failed = true;
-				return matched;
 			}
-			dv->chain[dv->nchain++] = d;
-			library_include(e, sc);
-			struct stmt *wrapped =
-				d->append ? block_of(e->a, d->pos, body, d->body, NULL)
-					  : block_of(e->a, d->pos, d->body, body, d->epilogue);
-			struct expr *c = and_cond(e->a, cond, d->alias->cond);
-
-			for (int t = 0; t < d->points.n; t++) {
-				const struct probe_point *target = d->points.v[t];
-				int before = dv->found;
-
-				derive_point(dv, target, wrapped, and_cond(e->a, c, target->cond),
-					     depth + 1);
-				if (dv->failed || (target->sufficient && dv->found > before))
-					break;
-			}
-			dv->nchain--;
-			if (dv->failed)
-				return matched;
 		}
-	}
 	return matched;
 }
 
@@ -662,7 +699,8 @@ static void derive_point(struct deriving *dv, const struct probe_point *pt, stru
 	if (derive_aliases(dv, pt, body, cond, depth))
 		return;
 	if (derive_simple(dv, pt, body, cond) || derive_target(dv, pt, body, cond) ||
-	    derive_kernel_function(dv, pt, body, cond) || derive_kernel_trace(dv, pt, body, cond))
+	    derive_kernel_function(dv, pt, body, cond) || derive_kernel_trace(dv, pt, body, cond) ||
+	    derive_perf(dv, pt))
 		return;
 	/* An optional point that matches nothing is dropped quietly. */
 	if (!pt->optional)

@@ -46,5 +46,8 @@ bool derive_kernel_function(struct deriving *dv, const struct probe_point *pt, s
 /* kernel.trace("NAME"); false when pt is not one. */
 bool derive_kernel_trace(struct deriving *dv, const struct probe_point *pt, struct stmt *body,
 			 struct expr *cond);
+/* probes_perf.c: perf.type(N).config(M)...: checked as stap checks it,
+ * then refused (no backend opens perf events); false when pt is none. */
+bool derive_perf(struct deriving *dv, const struct probe_point *pt);
 
 #endif

@@ -307,7 +307,7 @@ static void resolve_call(struct elab *e, struct expr *x)
 	}
 	if (is_print_builtin(x->name))
 		return;
-	x->fn = library_function(e, x->name, file_of(e, x->pos));
+	x->fn = library_function(e, x->name, file_of(e, x->pos), x->args.n);
 	if (!x->fn) {
 		const char *near[3], *hint = "";
 		int n = library_similar_functions(e, x->name, near, 3);

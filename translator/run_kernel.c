@@ -489,6 +489,26 @@ static void release_child(struct krun *r, bool go)
 	r->go_fd = -1;
 }
 
+/* tz_gmtoff() and tz_name(): our local time zone, as staprun gives stap's
+ * module its own ("tz SECS-WEST NAME"). */
+static int set_time_zone(struct krun *r)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!localtime_r(&now, &tm))
+		return 0;
+	int err = command(r, arena_printf(r->a, "tz %ld %s\n", -(long)tm.tm_gmtoff,
+					  tm.tm_zone && *tm.tm_zone ? tm.tm_zone : "UTC"));
+
+	if (err) {
+		fprintf(stderr, "stapmark: setting the time zone of %s: %s\n", r->name,
+			strerror(-err));
+		return 1;
+	}
+	return 0;
+}
+
 static int set_target(struct krun *r)
 {
 	if (r->s->target_pid > 0) {
@@ -691,7 +711,7 @@ static int setup(struct krun *r)
 		fprintf(stderr, "stapmark: %s: %s\n", f, strerror(errno));
 		return 1;
 	}
-	if (open_session(r) || set_target(r))
+	if (open_session(r) || set_time_zone(r) || set_target(r))
 		return 1;
 	if (pthread_create(&r->reader, NULL, reader_main, r)) {
 		fprintf(stderr, "stapmark: cannot start the output reader\n");

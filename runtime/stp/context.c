@@ -44,6 +44,7 @@ struct stp_context *stp_context_enter(struct stp_region *r, const char *probe_po
 	c->probe_point = probe_point;
 	c->probe_func = (const char *)0;
 	c->uregs = (const void *)0;
+	c->is_return = 0;
 	c->last_stmt = (const char *)0;
 	c->last_error = (const char *)0;
 	c->nesting = 0;

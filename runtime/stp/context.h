@@ -55,6 +55,7 @@ struct stp_context {
 	 * NULL elsewhere. */
 	const char *probe_func;
 	const void *uregs;
+	int is_return; /* a .return probe's hit (is_return()) */
 	const char *last_stmt; /* "operator '/' at x.stp:3:9" */
 	const char *last_error; /* NULL while no error */
 	char error_buffer[MAXSTRINGLEN];

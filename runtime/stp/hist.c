@@ -173,3 +173,12 @@ int stp_stat_print_hist(struct stp_context *c, const struct stp_hist_desc *h,
 	c->outlen = stp_hist_format(h, d, c->outbuf, sizeof(c->outbuf));
 	return 0;
 }
+
+int stp_stat_sprint_hist(struct stp_context *c, const struct stp_hist_desc *h,
+			 const struct stp_stat_data *d, char *out)
+{
+	if (!d->count)
+		return stp_error(c, (const char *)0, "empty aggregate");
+	stp_hist_format(h, d, out, MAXSTRINGLEN);
+	return 0;
+}

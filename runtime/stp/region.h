@@ -53,6 +53,10 @@ struct stp_region {
 	int64_t target_pid; /* target(): -x PID or the -c child */
 	int64_t stapmark_pid; /* stp_pid() */
 	int64_t dropped; /* output records dropped by the transport */
+	/* tz_gmtoff(), tz_name(): stapmark's local time zone when the session
+	 * started (seconds west of UTC, as staprun passes it to stap). */
+	int64_t tz_gmtoff;
+	char tz_name[16];
 	/* Counter globals (counter.h): how many, and the list of the blocks
 	 * threads or CPUs add into. */
 	uint32_t ncounters;

@@ -106,6 +106,11 @@ int stp_stat_extract(struct stp_context *c, const struct stp_stat_data *d, int o
  * stap draws it, as one output item.  "empty aggregate" when count is 0. */
 int stp_stat_print_hist(struct stp_context *c, const struct stp_hist_desc *h,
 			const struct stp_stat_data *d);
+/* sprint(@hist_log(x)): the same text as a script string (out holds
+ * MAXSTRINGLEN bytes), cut there as stap cuts it; "empty aggregate" when
+ * count is 0. */
+int stp_stat_sprint_hist(struct stp_context *c, const struct stp_hist_desc *h,
+			 const struct stp_stat_data *d, char *out);
 /* The same text into buf; returns its length (truncated to size-1). */
 size_t stp_hist_format(const struct stp_hist_desc *h, const struct stp_stat_data *d, char *buf,
 		       size_t size);

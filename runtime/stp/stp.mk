@@ -8,7 +8,7 @@
 # include path at all), which keeps them usable in a kernel module.
 STP_DIR := runtime/stp
 STP_CORE_SRCS := $(sort $(wildcard $(STP_DIR)/*.c))
-STP_USER_SRCS := $(addprefix $(STP_DIR)/user/,host.c output.c uregs.c regex.c entry.c)
+STP_USER_SRCS := $(addprefix $(STP_DIR)/user/,host.c output.c uregs.c regex.c entry.c usyms.c)
 STP_HDRS := $(wildcard $(STP_DIR)/*.h $(STP_DIR)/user/*.h)
 STP_GCC_INC := $(shell $(CC) -print-file-name=include)
 STP_CFLAGS = $(BASE_CFLAGS) -I$(STP_DIR) -I$(STP_DIR)/user -fPIC

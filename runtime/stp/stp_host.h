@@ -80,6 +80,34 @@ int64_t stp_host_egid(void);
 int64_t stp_host_cpu(void);
 /* The task's command name, NUL-terminated within size bytes. */
 void stp_host_execname(char *buf, size_t size);
+/* The value of environment variable name in the current process, "" when
+ * it has none or it cannot be read here. */
+void stp_host_env_var(char *buf, size_t size, const char *name);
+/* Whether the hit interrupted user-mode code (user_mode()). */
+int stp_host_user_mode(void);
+/* addr(): the address the hit is at (a function probe's probed address,
+ * the interrupted one of a timer interrupt, a marker's call site), 0 when
+ * there is none. */
+int64_t stp_host_addr(struct stp_context *c);
+
+/*
+ * User stacks and symbols (ubacktrace(), usymname()...).  The return
+ * addresses of the current process's stack at the hit, innermost first (a
+ * function probe's first is the probed address), at most max: 0 when the
+ * hit has no user stack of its own (begin, end and timer probes), -1 when
+ * this host cannot unwind one.
+ */
+int stp_host_ubacktrace(struct stp_context *c, uint64_t *pcs, int max);
+/* The symbol and mapped object around a user address of the current
+ * process: 0, with what is known in *u; -1 when this host cannot tell. */
+struct stp_usym {
+	int has_name, has_module;
+	char name[128];
+	char module[256]; /* the object's path */
+	uint64_t start, size; /* the symbol's */
+	uint64_t mod_start, mod_size; /* the object's lowest address and span */
+};
+int stp_host_usym(uint64_t addr, struct stp_usym *u);
 
 /*
  * Registers a function probe's hit saved (the uregs its handler gets): by

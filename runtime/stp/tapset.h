@@ -87,6 +87,23 @@ int stp_fn_user_string_n(struct stp_context *c, char *dst, int64_t addr, int64_t
 void stp_fn_user_string2(char *dst, int64_t addr, const char *err_msg);
 /* user_string_warn(addr): a warning and "" instead of an error. */
 void stp_fn_user_string_warn(struct stp_context *c, char *dst, int64_t addr);
+
+/* tapset_usyms.c: user backtraces and symbols in stap's formats. */
+enum stp_usym_mode {
+	STP_USYM_NONE, /* "0x... " (ubacktrace) */
+	STP_USYM_SYMBOL, /* name, else the address (usymname) */
+	STP_USYM_BRIEF, /* "name+0xoff\n" (print_ubacktrace_brief) */
+	STP_USYM_SIMPLE, /* "name+0xoff [object]\n" (sprint_ubacktrace) */
+	STP_USYM_DATA, /* "name+0xoff/0xsize [path]" (usymdata) */
+	STP_USYM_FULL, /* " 0x... : name+0xoff/0xsize [path]\n" (print_ubacktrace) */
+};
+/* The stack of the hit into dst (MAXSTRINGLEN, whole lines), or printed
+ * (print: no length limit); "" without a user stack. */
+int stp_fn_ubacktrace(struct stp_context *c, char *dst, enum stp_usym_mode mode, int print);
+int stp_fn_usym(struct stp_context *c, char *dst, int64_t addr, enum stp_usym_mode mode);
+/* umodname(addr): the object's path; "module cannot be found" (an error,
+ * as stap) when no object holds addr. */
+int stp_fn_umodname(struct stp_context *c, char *dst, int64_t addr);
 /* user_string_quoted(addr): string_quoted(user_string(addr)), or 0x... */
 void stp_fn_user_string_quoted(char *dst, int64_t addr);
 /* user_char/short/int/long(addr): 0 on a bad address; the _error form

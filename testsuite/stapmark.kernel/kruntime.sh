@@ -191,6 +191,11 @@ session() {
 	expect_output "$tag: marker probes' output, in order" "event 123 example string
 regex matched
 str 0 good string
+bad 1
+bad 2
+bad 3
+bad 4
+bad 5
 str 9 after
 div 20 by bash pid $$ tid $$ ppid $PPID uid 0 cpu_ok 1
 user hello
@@ -213,8 +218,8 @@ ERROR: user string copy fault -14 at 0x10 [man error::fault]"
 		"$err" sed 's/ near .*//' "$T/$tag.err"
 	if [ "$name" = kruntime_test ]; then
 		expect_output "$tag: errors name their statement" "8" count "$T/$tag.err" "* near *"
-		expect_output "$tag: a bad %s names the marker argument" "5" count "$T/$tag.err" \
-			"*near marker argument \$s of kr_str"
+		expect_output "$tag: a bad %s is the error of the expression reading it" "5" \
+			count "$T/$tag.err" "*near identifier '\$s' at kruntime.stp:12:*"
 	fi
 	no_probes kr_str && no_probes subsystem_event && pass "$tag: no probe left on the markers" ||
 		fail "$tag: no probe left on the markers" "($(marker_line kr_str) $(marker_line subsystem_event))"

@@ -26,11 +26,11 @@ STP_LIMITS_D := -DMAXACTION=50 -DMAXERRORS=2 -DMAXSKIPPED=3 -DMAXSTRINGLEN=32 \
 	-DMAXMAPENTRIES=8 -DMAXNESTING=3 -DMAXTRYLOCK=3
 $(STPT)/limits_test: $(STP_TEST_DIR)/limits_test.c $(STP_TEST_DEPS) $(STP_LIMITS_SRCS)
 	@mkdir -p $(@D)
-	$(CC) $(STP_TEST_CFLAGS) $(STP_LIMITS_D) -o $@ $< $(STP_LIMITS_SRCS) -pthread
+	$(CC) $(STP_TEST_CFLAGS) $(STP_LIMITS_D) -o $@ $< $(STP_LIMITS_SRCS) -pthread -lelf
 
 $(STPT)/asan/limits_test: $(STP_TEST_DIR)/limits_test.c $(STP_TEST_DEPS) $(STP_LIMITS_SRCS)
 	@mkdir -p $(@D)
-	$(CC) $(STP_TEST_CFLAGS) $(SANITIZE_ASAN) $(STP_LIMITS_D) -o $@ $< $(STP_LIMITS_SRCS) -pthread
+	$(CC) $(STP_TEST_CFLAGS) $(SANITIZE_ASAN) $(STP_LIMITS_D) -o $@ $< $(STP_LIMITS_SRCS) -pthread -lelf
 
 TESTSUITE_PROGRAMS += $(addprefix $(STPT)/,$(STP_TESTS)) $(addprefix $(STPT)/asan/,$(STP_TESTS)) \
 	$(STPT)/tsan/concurrency_test $(STPT)/tsan/shm_test $(STPT)/tsan/slots_test

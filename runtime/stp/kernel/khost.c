@@ -13,6 +13,7 @@
 #include <linux/cred.h>
 #include <linux/delay.h>
 #include <linux/hardirq.h>
+#include <asm/irq_regs.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/preempt.h>
@@ -556,4 +557,71 @@ void kstp_regex_free_all(const struct stp_program *p)
 
 	for (i = 0; i < p->nregexes; i++)
 		stp_host_regex_free(p->regexes[i]);
+}
+
+/* ---- env_var(), user_mode() ---- */
+
+/* The current process's environment block, read entry by entry through
+ * the fault-safe user copy; "" from a kernel thread or an interrupt (no
+ * process of its own), as stap's env_var gives there. */
+void stp_host_env_var(char *buf, size_t size, const char *name)
+{
+	struct mm_struct *mm = current->mm;
+	size_t n = strlen(name);
+	uintptr_t p, end;
+
+	if (!size)
+		return;
+	buf[0] = '\0';
+	if (!n || !mm || in_interrupt() || (current->flags & PF_KTHREAD))
+		return;
+	p = READ_ONCE(mm->env_start);
+	end = READ_ONCE(mm->env_end);
+	while (p < end) {
+		long len = stp_host_read_string(buf, p, size);
+
+		if (len < 0)
+			break;
+		if ((size_t)len > n && !strncmp(buf, name, n) && buf[n] == '=') {
+			memmove(buf, buf + n + 1, (size_t)len - n);
+			return;
+		}
+		/* An entry longer than buf: its NUL is further on. */
+		p += (size_t)len + ((size_t)len < size - 1);
+	}
+	buf[0] = '\0';
+}
+
+/* A timer interrupt (timer.profile, timer.hz) may have come in user mode;
+ * marker and kprobe handlers run in the kernel's own code. */
+int stp_host_user_mode(void)
+{
+	struct pt_regs *regs = in_hardirq() ? get_irq_regs() : NULL;
+
+	return regs && user_mode(regs);
+}
+
+/* ---- user stacks and symbols: not in the kernel backend ---- */
+
+/* Unwinding a user stack from a kernel hit needs the process's unwind
+ * tables and a reader for them in the module; stap's has them, ours does
+ * not (yet): the tapset functions report it (tapset_usyms.c). */
+int stp_host_ubacktrace(struct stp_context *c, uint64_t *pcs, int max)
+{
+	return -1;
+}
+
+int stp_host_usym(uint64_t addr, struct stp_usym *u)
+{
+	return -1;
+}
+
+/* A kprobe's probed address, or what a timer interrupt interrupted. */
+int64_t stp_host_addr(struct stp_context *c)
+{
+	struct pt_regs *regs = in_hardirq() ? get_irq_regs() : NULL;
+
+	if (c->uregs)
+		return stp_host_uregs_pc(c->uregs);
+	return regs ? (int64_t)instruction_pointer(regs) : 0;
 }

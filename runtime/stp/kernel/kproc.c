@@ -165,6 +165,25 @@ static ssize_t control_read(struct file *file, char __user *ubuf, size_t count, 
 	return simple_read_from_buffer(ubuf, count, ppos, line, n);
 }
 
+/* "tz SECS NAME": stapmark's time zone for tz_gmtoff() and tz_name(), as
+ * staprun passes its own to stap's module. */
+static int set_time_zone(char *arg)
+{
+	char *name = strchr(arg, ' ');
+	long long secs;
+	int rc;
+
+	if (!name)
+		return -EINVAL;
+	*name++ = '\0';
+	rc = kstrtoll(arg, 10, &secs);
+	if (rc)
+		return rc;
+	kstp_region->tz_gmtoff = secs;
+	strscpy(kstp_region->tz_name, skip_spaces(name), sizeof(kstp_region->tz_name));
+	return 0;
+}
+
 static ssize_t control_write(struct file *file, const char __user *ubuf, size_t count, loff_t *ppos)
 {
 	char cmd[64], *s;
@@ -182,6 +201,8 @@ static ssize_t control_write(struct file *file, const char __user *ubuf, size_t 
 		rc = session_start();
 	} else if (!strcmp(s, "stop")) {
 		session_stop(true);
+	} else if (!strncmp(s, "tz", 2) && isspace(s[2])) {
+		rc = set_time_zone(skip_spaces(s + 2));
 	} else if (!strncmp(s, "target", 6) && isspace(s[6])) {
 		rc = kstrtoll(skip_spaces(s + 6), 10, &pid);
 		if (!rc && pid <= 0)

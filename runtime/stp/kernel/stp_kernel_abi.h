@@ -10,6 +10,8 @@
  *
  *   control   write: one command a write(2), a line of text
  *               "target PID"  target() for the script (before "start")
+ *               "tz SECS NAME" tz_gmtoff() (seconds west of UTC) and
+ *                             tz_name() (before "start")
  *               "start"       begin probes, then marker probes registered and
  *                             armed and timers started; the write returns
  *                             when that is done: its length, or -errno

@@ -6,6 +6,7 @@
  * cannot fault).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "../stp.h"
+#include "../stp_lib.h"
 #include "stp_user.h"
 
 /* The rwlock word: the writer bit, or the count of readers.  Trying costs
@@ -425,4 +427,73 @@ unsigned int stp_user_default_slots(void)
 	long n = sysconf(_SC_NPROCESSORS_CONF);
 
 	return n < 1 ? 1 : n > 1024 ? 1024 : (unsigned int)n;
+}
+
+int stp_user_hit_is_remote(void)
+{
+	return remote != NULL;
+}
+
+/* A remote hit's process environment, from /proc/PID/environ (NAME=VALUE
+ * entries, each ending in a NUL). */
+static void remote_env_var(char *buf, size_t size, const char *name, size_t n)
+{
+	char path[64], block[8192];
+	ssize_t got;
+	int fd;
+
+	stp_snprintf(path, sizeof(path), "/proc/%d/environ", remote->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	got = read(fd, block, sizeof(block) - 1);
+	close(fd);
+	if (got <= 0)
+		return;
+	block[got] = '\0';
+	for (char *e = block; e < block + got; e += strlen(e) + 1)
+		if (!strncmp(e, name, n) && e[n] == '=') {
+			stp_strlcpy(buf, e + n + 1, size);
+			return;
+		}
+}
+
+void stp_host_env_var(char *buf, size_t size, const char *name)
+{
+	extern char **environ;
+	size_t n = strlen(name);
+
+	/* The environment of the process the handler runs in: the target's
+	 * for its probes, stapmark's for begin, end and timer probes; a
+	 * sys/sdt.h hit's process's, read from /proc. */
+	if (!size)
+		return;
+	buf[0] = '\0';
+	if (remote) {
+		if (n)
+			remote_env_var(buf, size, name, n);
+		return;
+	}
+	for (char **e = environ; n && e && *e; e++)
+		if (!strncmp(*e, name, n) && (*e)[n] == '=') {
+			strncpy(buf, *e + n + 1, size - 1);
+			buf[size - 1] = '\0';
+			return;
+		}
+}
+
+int stp_host_user_mode(void)
+{
+	return 1; /* every handler of this host runs in a process */
+}
+
+void stp_user_set_time_zone(struct stp_region *r)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!localtime_r(&now, &tm))
+		return;
+	r->tz_gmtoff = -(int64_t)tm.tm_gmtoff; /* seconds west, as stap's */
+	stp_strlcpy(r->tz_name, tm.tm_zone ? tm.tm_zone : "", sizeof(r->tz_name));
 }

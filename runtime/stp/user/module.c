@@ -111,6 +111,7 @@ static int session_init(int seg_fd, uint64_t session_id, char *err, int errlen)
 	stp_user_set_hooks(&hooks);
 	if (stp_program_create(P, base, size, stp_user_default_slots(), err, errlen))
 		return -1;
+	stp_user_set_time_zone(*P->region);
 	(*P->region)->stapmark_pid = stp_host_pid(); /* stp_pid() */
 	return 0;
 }

@@ -57,6 +57,14 @@ struct stp_user_remote {
 void stp_user_set_remote(const struct stp_user_remote *hit);
 /* The remote hit this thread runs a handler for, or NULL. */
 const struct stp_user_remote *stp_user_remote(void);
+/* Whether this thread runs a remote hit now (its stack and symbols are
+ * not ours: no ubacktrace, addresses unnamed). */
+int stp_user_hit_is_remote(void);
+
+struct stp_region;
+/* tz_gmtoff() and tz_name() of region r: this process's local time zone
+ * now, as staprun hands stap its own at the start. */
+void stp_user_set_time_zone(struct stp_region *r);
 
 /* Statistics slots worth creating a region with: the CPU count. */
 unsigned int stp_user_default_slots(void);

@@ -137,17 +137,23 @@ out:
 
 static void kr_str(KR_MARK_ARGS)
 {
-	int64_t n;
+	int64_t n, p;
 	stp_string_t s;
 
 	KR_ENTER("kernel.mark(\"kr_str\")", STP_SESSION_RUNNING);
 	n = (int64_t)va_arg(*args, int);
-	stp_set_stmt(c, "marker argument $s of kr_str");
-	if (stp_fn_kernel_string(c, s, (int64_t)(uintptr_t)va_arg(*args, const char *)))
+	p = (int64_t)(uintptr_t)va_arg(*args, const char *);
+	if (stp_action(c, 2))
 		goto out;
-	if (stp_action(c, 1))
+	if (n > 0 && n < 9) {
+		stp_set_stmt(c, "identifier 'printf' at kruntime.stp:11:55");
+		stp_printf(c, "bad %d\n", (union stp_val[]){STP_N(n)}, 1);
+	}
+	/* The string is read where the script reads it: after the line above. */
+	stp_set_stmt(c, "identifier '$s' at kruntime.stp:12:28");
+	if (stp_fn_kernel_string(c, s, p))
 		goto out;
-	stp_set_stmt(c, "identifier 'printf' at kruntime.stp:6:33");
+	stp_set_stmt(c, "identifier 'printf' at kruntime.stp:12:2");
 	stp_printf(c, "str %d %s\n", (union stp_val[]){STP_N(n), STP_S(s)}, 2);
 out:
 	stp_context_exit(c);
