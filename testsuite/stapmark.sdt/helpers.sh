@@ -74,11 +74,17 @@ probe end { printf("hits %d\n", hits) }' 2>&1 | sed 's/^stapmark: .* killed by s
 drops) # a ring too small for the hits: those lost are counted, none twice
 	n=$1
 	printf 'import sys\nfor i in range(%d): sys.audit("myapp.event", i)\n' "$n" >"$work/d.py"
-	script='global n
-probe process("/usr/bin/python3.11").mark("audit") { if (user_string($arg1) != "") n++ }
-probe end { printf("%d\n", n) }'
-	all=$("$stapmark" -c "$py $work/d.py" -e "$script" 2>&1)
-	STAPMARK_SDT_RING=4096 "$stapmark" -c "$py $work/d.py" -e "$script" >"$work/small.out" 2>&1
+	# The handler spins, so that its reader falls behind the process
+	# whatever the scheduling: the small ring (a dozen records) must fill.
+	script='global n, spin
+probe process("/usr/bin/python3.11").mark("audit") {
+	if (user_string($arg1) != "") n++
+	for (j = 0; j < 5000; j++) spin++
+}
+probe end { printf("%d\n", n); if (spin < 0) println("spin") }'
+	all=$("$stapmark" -DMAXACTION=100000 -c "$py $work/d.py" -e "$script" 2>&1)
+	STAPMARK_SDT_RING=4096 "$stapmark" -DMAXACTION=100000 -c "$py $work/d.py" -e "$script" \
+		>"$work/small.out" 2>&1
 	got=$(grep -x '[0-9]*' "$work/small.out")
 	lost=$(sed -n 's/^WARNING: \([0-9]*\) sys\/sdt.h probe hits dropped (BPF ring full)$/\1/p' "$work/small.out")
 	echo "lost>0 $([ "${lost:-0}" -gt 0 ] && echo yes || echo no)," \
