@@ -14,5 +14,5 @@ addr fire_formats
 stderr:
 rc=0
 begin \[\] 0
-mt_fact frames 4, first mt_fact\+, addr mt_fact
+mt_fact frames 0, first , addr 0x[0-9a-f]+
 stderr:$
