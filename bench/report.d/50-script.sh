@@ -12,7 +12,7 @@ mech "user: stapmark <<<" "$(script stat)" 0
 mech "user: stapmark printf" "$(script printf)" 0
 mech "user: bpftrace usdt" "$(script bpftrace)" 1
 mech "user: stap bpf usdt" "$(script stapbpf)" 1
-mech "user: stapmark uprobe func" "$(script func)" 0
+mech "user: stapmark func (loop.c)" "$(script func)" 0
 series keys "process.mark, user space" <<DAT
 1 $(script keys1)
 1000 $(script keys1000)
