@@ -84,6 +84,30 @@ static __always_inline void dropped(void)
 		__sync_fetch_and_add(n, 1);
 }
 
+/* -c: a process outside the command's tree (the command itself without a
+ * map lookup). */
+static __always_inline int not_traced(void)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	return cfg.filter && tgid != cfg.root && !bpf_map_lookup_elem(&targets, &tgid);
+}
+
+/* A probe whose handler only adds constants: counted in this CPU's own
+ * slot, no record (stapmark runs the handler once per count). */
+static __always_inline int counted_in_kernel(long long cookie)
+{
+	__u32 idx = STP_SDT_COOKIE_INDEX(cookie);
+	__u64 *n;
+
+	if (!STP_SDT_COOKIE_COUNT(cookie))
+		return 0;
+	n = bpf_map_lookup_elem(&counts, &idx);
+	if (n)
+		(*n)++;
+	return 1;
+}
+
 static __always_inline void fill(struct pt_regs *ctx, struct stp_sdt_event *e, long long cookie)
 {
 	__u64 id = bpf_get_current_pid_tgid();
@@ -130,22 +154,8 @@ int stp_sdt_hit(struct pt_regs *ctx)
 	long long cookie = bpf_usdt_cookie(ctx);
 	unsigned int strmask = STP_SDT_COOKIE_STRMASK(cookie);
 
-	if (cfg.filter) {
-		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-
-		/* the command itself without a map lookup */
-		if (tgid != cfg.root && !bpf_map_lookup_elem(&targets, &tgid))
-			return 0;
-	}
-
-	if (STP_SDT_COOKIE_COUNT(cookie)) {
-		__u32 idx = STP_SDT_COOKIE_INDEX(cookie);
-		__u64 *n = bpf_map_lookup_elem(&counts, &idx);
-
-		if (n)
-			(*n)++; /* this CPU's own slot */
+	if (not_traced() || counted_in_kernel(cookie))
 		return 0;
-	}
 	if (!strmask) {
 		struct stp_sdt_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
@@ -224,20 +234,8 @@ int stp_func_hit(struct pt_regs *ctx)
 	long long cookie = bpf_get_attach_cookie(ctx);
 	unsigned int strmask = STP_SDT_COOKIE_STRMASK(cookie) & 0x3f;
 
-	if (cfg.filter) {
-		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-
-		if (tgid != cfg.root && !bpf_map_lookup_elem(&targets, &tgid))
-			return 0;
-	}
-	if (STP_SDT_COOKIE_COUNT(cookie)) {
-		__u32 idx = STP_SDT_COOKIE_INDEX(cookie);
-		__u64 *n = bpf_map_lookup_elem(&counts, &idx);
-
-		if (n)
-			(*n)++;
+	if (not_traced() || counted_in_kernel(cookie))
 		return 0;
-	}
 	if (!strmask) {
 		struct stp_func_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 
