@@ -17,7 +17,7 @@
 #include "run_load.h"
 #include "stp_module.h"
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+int run_fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -67,10 +67,10 @@ static int make_copy(struct script_module *m, const char *src, char *err, size_t
 
 	in = open(src, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
-		return fail(err, errlen, "cannot open module '%s': %s", src, strerror(errno));
+		return run_fail(err, errlen, "cannot open module '%s': %s", src, strerror(errno));
 	if (fstat(in, &st) || !S_ISREG(st.st_mode)) {
 		close(in);
-		return fail(err, errlen, "module '%s' is not a regular file", src);
+		return run_fail(err, errlen, "module '%s' is not a regular file", src);
 	}
 	if (!dir || !*dir)
 		dir = "/tmp";
@@ -80,8 +80,8 @@ static int make_copy(struct script_module *m, const char *src, char *err, size_t
 		rc = errno;
 		m->path[0] = '\0';
 		close(in);
-		return fail(err, errlen, "cannot create a copy of the module in %s: %s", dir,
-			    strerror(rc));
+		return run_fail(err, errlen, "cannot create a copy of the module in %s: %s", dir,
+				strerror(rc));
 	}
 	/* Readable by a -x target of another uid when stapmark runs as root. */
 	rc = fchmod(out, 0644) || copy_fd(in, out) ? errno : 0;
@@ -91,7 +91,7 @@ static int make_copy(struct script_module *m, const char *src, char *err, size_t
 	if (rc) {
 		unlink(m->path);
 		m->path[0] = '\0';
-		return fail(err, errlen, "cannot copy module '%s': %s", src, strerror(rc));
+		return run_fail(err, errlen, "cannot copy module '%s': %s", src, strerror(rc));
 	}
 	return 0;
 }
@@ -149,24 +149,25 @@ int script_module_load(struct script_module *m, const char *src, char *err, size
 		return -1;
 	m->handle = open_module(m->path);
 	if (!m->handle) {
-		fail(err, errlen, "cannot load module '%s': %s", src,
-		     without_path(dlerror(), m->path));
+		run_fail(err, errlen, "cannot load module '%s': %s", src,
+			 without_path(dlerror(), m->path));
 		goto undo;
 	}
 	fn = (stp_script_fn *)dlsym(m->handle, STP_SCRIPT_SYM);
 	if (!fn || !dlsym(m->handle, STP_MODULE_ATTACH_SYM)) {
-		fail(err, errlen, "'%s' is not a stapmark script module (no %s)", src,
-		     fn ? STP_MODULE_ATTACH_SYM : STP_SCRIPT_SYM);
+		run_fail(err, errlen, "'%s' is not a stapmark script module (no %s)", src,
+			 fn ? STP_MODULE_ATTACH_SYM : STP_SCRIPT_SYM);
 		goto undo;
 	}
 	m->sc = fn();
 	if (!m->sc || m->sc->abi != STP_SCRIPT_ABI) {
-		fail(err, errlen, "'%s' was built for script module ABI %u, this stapmark runs %u",
-		     src, m->sc ? m->sc->abi : 0, STP_SCRIPT_ABI);
+		run_fail(err, errlen,
+			 "'%s' was built for script module ABI %u, this stapmark runs %u", src,
+			 m->sc ? m->sc->abi : 0, STP_SCRIPT_ABI);
 		goto undo;
 	}
 	if (!complete(m->sc)) {
-		fail(err, errlen, "'%s': its stp_script() lacks entry points", src);
+		run_fail(err, errlen, "'%s': its stp_script() lacks entry points", src);
 		goto undo;
 	}
 	return 0;

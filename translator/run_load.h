@@ -19,6 +19,9 @@ struct script_module {
 /* Copy src to a private file and dlopen it.  0, or -1 with a one-line
  * explanation in err (everything undone). */
 int script_module_load(struct script_module *m, const char *src, char *err, size_t errlen);
+
+/* The message into err (errlen bytes), then -1: a setup step's failure. */
+int run_fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* dlclose (after the script's session_exit) and remove the copy. */
 void script_module_unload(struct script_module *m);
 #endif

@@ -38,6 +38,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "run_load.h"
 #include "run_sdt.h"
 #include "sdt_event.h"
 #include "stp_attach.h"
@@ -226,16 +227,6 @@ static void *reader(void *arg)
 	return NULL;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* Where struct task_struct keeps tgid, from the kernel's BTF; -1 when
  * there is no BTF to say. */
 static int tgid_offset(void)
@@ -268,12 +259,12 @@ static int set_ring_size(struct sdt_run *r, char *err, size_t errlen)
 	if (!v || !*v)
 		return 0;
 	if (*end || size < (unsigned long)page || (size & (size - 1)) || size > 1ul << 30)
-		return fail(err, errlen,
-			    "STAPMARK_SDT_RING=%s: not a power of 2 between %ld and 1 GiB", v,
-			    page);
+		return run_fail(err, errlen,
+				"STAPMARK_SDT_RING=%s: not a power of 2 between %ld and 1 GiB", v,
+				page);
 	if (bpf_map__set_max_entries(bpf_object__find_map_by_name(r->obj, "events"),
 				     (uint32_t)size))
-		return fail(err, errlen, "cannot size the BPF ring: %s", strerror(errno));
+		return run_fail(err, errlen, "cannot size the BPF ring: %s", strerror(errno));
 	return 0;
 }
 
@@ -284,9 +275,9 @@ static int set_filter(struct sdt_run *r, pid_t root, char *err, size_t errlen)
 	int off = tgid_offset();
 
 	if (off < 0)
-		return fail(err, errlen,
-			    "the kernel has no BTF (/sys/kernel/btf/vmlinux) to follow the "
-			    "command's children with");
+		return run_fail(err, errlen,
+				"the kernel has no BTF (/sys/kernel/btf/vmlinux) to follow the "
+				"command's children with");
 	bpf_object__for_each_map(m, r->obj)
 	{
 		size_t size;
@@ -305,7 +296,7 @@ static int set_filter(struct sdt_run *r, pid_t root, char *err, size_t errlen)
 		cfg->root = (unsigned int)root;
 		return 0;
 	}
-	return fail(err, errlen, "the BPF program has no settings (.rodata)");
+	return run_fail(err, errlen, "the BPF program has no settings (.rodata)");
 }
 
 static bool same_site(const struct stp_script_ufunc *a, const struct stp_script_ufunc *b)
@@ -351,7 +342,7 @@ int sdt_run_open(struct sdt_run **out, const struct stp_script *sc, pid_t pid, b
 
 	*out = r;
 	if (!r)
-		return fail(err, errlen, "%s", strerror(ENOMEM));
+		return run_fail(err, errlen, "%s", strerror(ENOMEM));
 	r->sc = sc;
 	r->nslots = sc->nsdt + nufunc;
 	r->drops_fd = r->counts_fd = -1;
@@ -365,28 +356,29 @@ int sdt_run_open(struct sdt_run **out, const struct stp_script *sc, pid_t pid, b
 	if (r->obj && set_ring_size(r, err, errlen))
 		return -1;
 	if (!r->obj || bpf_object__load(r->obj))
-		return fail(err, errlen, "cannot load the BPF program for process probes: %s%s%s",
-			    strerror(errno), bpf_msg[0] ? ": " : "", libbpf_said());
+		return run_fail(err, errlen,
+				"cannot load the BPF program for process probes: %s%s%s",
+				strerror(errno), bpf_msg[0] ? ": " : "", libbpf_said());
 	if (descendants) {
 		uint32_t key = (uint32_t)pid;
 		uint8_t one = 1;
 
 		if (bpf_map_update_elem(bpf_object__find_map_fd_by_name(r->obj, "targets"), &key,
 					&one, BPF_ANY))
-			return fail(err, errlen, "cannot note process %d: %s", (int)pid,
-				    strerror(errno));
+			return run_fail(err, errlen, "cannot note process %d: %s", (int)pid,
+					strerror(errno));
 		r->fork_link = bpf_program__attach(
 			bpf_object__find_program_by_name(r->obj, "stp_sdt_fork"));
 		if (!r->fork_link)
-			return fail(err, errlen, "cannot follow the forks of process %d: %s",
-				    (int)pid, strerror(errno));
+			return run_fail(err, errlen, "cannot follow the forks of process %d: %s",
+					(int)pid, strerror(errno));
 		pid = -1; /* every process; the program keeps those of targets */
 	}
 	prog = bpf_object__find_program_by_name(r->obj, "stp_sdt_hit");
 	fprog = bpf_object__find_program_by_name(r->obj, "stp_func_hit");
 	r->links = calloc((size_t)r->nslots + 1, sizeof(*r->links));
 	if (!prog || !fprog || !r->links)
-		return fail(err, errlen, "%s", strerror(ENOMEM));
+		return run_fail(err, errlen, "%s", strerror(ENOMEM));
 	for (int i = 0; i < sc->nsdt; i++) {
 		const struct stp_script_sdt *p = &sc->sdt[i];
 		LIBBPF_OPTS(bpf_usdt_opts, uo,
@@ -397,17 +389,17 @@ int sdt_run_open(struct sdt_run **out, const struct stp_script *sc, pid_t pid, b
 		r->links[i] =
 			bpf_program__attach_usdt(prog, pid, p->path, p->provider, p->name, &uo);
 		if (!r->links[i])
-			return fail(err, errlen, "cannot attach %s%s%s: %s%s%s", p->pp,
-				    pid > 0 ? " to process " : "",
-				    pid > 0 ? (snprintf(bpf_msg + 400, 32, "%d", (int)pid),
-					       bpf_msg + 400)
-					    : "",
-				    strerror(errno), bpf_msg[0] ? " (libbpf: " : "",
-				    bpf_msg[0] ? libbpf_said() : "");
+			return run_fail(err, errlen, "cannot attach %s%s%s: %s%s%s", p->pp,
+					pid > 0 ? " to process " : "",
+					pid > 0 ? (snprintf(bpf_msg + 400, 32, "%d", (int)pid),
+						   bpf_msg + 400)
+						: "",
+					strerror(errno), bpf_msg[0] ? " (libbpf: " : "",
+					bpf_msg[0] ? libbpf_said() : "");
 		r->nlinks = i + 1;
 	}
 	if (group_functions(r, nufunc))
-		return fail(err, errlen, "%s", strerror(ENOMEM));
+		return run_fail(err, errlen, "%s", strerror(ENOMEM));
 	for (int i = 0; i < nufunc; i++) {
 		const struct stp_script_ufunc *f = &sc->ufunc[i];
 		int slot = sc->nsdt + i, comm = 0;
@@ -426,9 +418,9 @@ int sdt_run_open(struct sdt_run **out, const struct stp_script *sc, pid_t pid, b
 		r->links[slot] = bpf_program__attach_uprobe_opts(fprog, pid, f->path,
 								 (size_t)f->offset, &uo);
 		if (!r->links[slot])
-			return fail(err, errlen, "cannot attach %s: %s%s%s", f->pp, strerror(errno),
-				    bpf_msg[0] ? " (libbpf: " : "",
-				    bpf_msg[0] ? libbpf_said() : "");
+			return run_fail(err, errlen, "cannot attach %s: %s%s%s", f->pp,
+					strerror(errno), bpf_msg[0] ? " (libbpf: " : "",
+					bpf_msg[0] ? libbpf_said() : "");
 		r->nlinks = slot + 1;
 	}
 	r->rb = ring_buffer__new(bpf_object__find_map_fd_by_name(r->obj, "events"), on_record, r,
@@ -439,9 +431,9 @@ int sdt_run_open(struct sdt_run **out, const struct stp_script *sc, pid_t pid, b
 	r->counted = calloc((size_t)r->nslots + 1, sizeof(*r->counted));
 	r->percpu = calloc(r->ncpu > 0 ? (size_t)r->ncpu : 1, sizeof(*r->percpu));
 	if (!r->counted || !r->percpu || r->ncpu <= 0)
-		return fail(err, errlen, "%s", strerror(ENOMEM));
+		return run_fail(err, errlen, "%s", strerror(ENOMEM));
 	if (!r->rb)
-		return fail(err, errlen, "cannot map the BPF ring: %s", strerror(errno));
+		return run_fail(err, errlen, "cannot map the BPF ring: %s", strerror(errno));
 	return 0;
 }
 
